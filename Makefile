@@ -1,0 +1,40 @@
+# Two commands set up everything on a fresh machine (Python 3.11+, Node 20+):
+#   make serve   install, then build and serve the site on http://127.0.0.1:8000/
+#   make test    install (Chromium too), then run the whole test suite, strict build included
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install browser serve site test bench clean
+
+# Re-install only when a pin changes.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+browser:
+	bash scripts/install-browser.sh
+
+serve: install
+	$(BIN)/mkdocs serve
+
+site: install
+	$(BIN)/mkdocs build --strict
+
+test: install browser
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench_reinforce_cartpole.py
+
+clean:
+	rm -rf site .cache test-results

@@ -1,0 +1,144 @@
+"""Render every formula to KaTeX HTML at build time, and serve KaTeX's CSS and fonts from the site.
+
+Markdown pages: pymdownx.arithmatex (generic mode) wraps TeX in `<span class="arithmatex">\\(…\\)</span>`
+and `<div class="arithmatex">\\[…\\]</div>`. Notebook pages (mkdocs-jupyter): the Markdown cells keep
+`$…$` / `$$…$$` as text and the page carries a MathJax loader from a CDN, which is removed here.
+KaTeX itself (npm package `katex`, pinned in package.json) runs in one Node process for the whole
+build. A formula KaTeX cannot parse fails the build with the page and the TeX.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+log = logging.getLogger("mkdocs.hooks.katex")
+
+ROOT = Path(__file__).resolve().parent.parent
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+RENDERER = Path(__file__).resolve().parent / "katex_render.cjs"
+INSTALL_HINT = "run `make install` (it runs `npm ci`) so that node_modules/katex exists"
+
+ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">\s*(?P<open>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])\s*</(?P=tag)>',
+    re.S,
+)
+# Regions of a notebook page whose `$` signs are not math: code, program output, plots, scripts.
+PROTECTED = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>|<svg\b.*?</svg>)", re.S)
+NOTEBOOK_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+NOTEBOOK_INLINE = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
+MATHJAX_LOADER = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+
+_renderer: subprocess.Popen | None = None
+_rendered: dict[tuple[str, bool], str] = {}  # survives rebuilds under `mkdocs serve`
+
+
+def _start_renderer() -> subprocess.Popen:
+    global _renderer
+    if _renderer is None or _renderer.poll() is not None:
+        if not (KATEX_DIST / "katex.min.css").exists():
+            raise PluginError(f"KaTeX is not installed: {KATEX_DIST} is missing; {INSTALL_HINT}")
+        if shutil.which("node") is None:
+            raise PluginError("Node.js is not on PATH; the build renders math with KaTeX under Node (>= 20)")
+        _renderer = subprocess.Popen(
+            ["node", str(RENDERER)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, encoding="utf-8", bufsize=1,
+        )
+    return _renderer
+
+
+def render(tex: str, display: bool) -> str:
+    """KaTeX HTML for one formula; raises ValueError with KaTeX's message if it cannot parse it."""
+    key = (tex, display)
+    if key not in _rendered:
+        process = _start_renderer()
+        process.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+        process.stdin.flush()
+        answer = json.loads(process.stdout.readline())
+        if "error" in answer:
+            raise ValueError(answer["error"])
+        # The MathML copy (for screen readers) repeats the formula and its TeX: keep it out of the
+        # search index, whose previews would show the TeX. Material's search plugin skips elements
+        # marked data-search-exclude and strips the mark from the page.
+        _rendered[key] = answer["html"].replace(
+            '<span class="katex-mathml">', '<span class="katex-mathml" data-search-exclude="mathml">')
+    return _rendered[key]
+
+
+class _Errors(list):
+    def render(self, tex: str, display: bool) -> str:
+        try:
+            return render(tex, display)
+        except ValueError as error:
+            self.append(f"{error}\n      TeX: {tex.strip()}")
+            return ""
+
+
+def render_markdown_page(content: str, errors: _Errors) -> str:
+    def replace(match: re.Match) -> str:
+        tex = html.unescape(match.group("tex"))
+        tag = match.group("tag")  # keep arithmatex's wrapper: Material styles it (scrolling wide formulas)
+        rendered = errors.render(tex, display=match.group("open") == "\\[")
+        return f'<{tag} class="arithmatex">{rendered}</{tag}>'
+
+    return ARITHMATEX.sub(replace, content)
+
+
+def render_notebook_page(content: str, errors: _Errors) -> str:
+    content = MATHJAX_LOADER.sub("", content)
+    parts = PROTECTED.split(content)
+    for index in range(0, len(parts), 2):  # even parts lie outside the protected regions
+        text = parts[index]
+        text = NOTEBOOK_DISPLAY.sub(lambda m: errors.render(html.unescape(m.group(1)), True), text)
+        text = NOTEBOOK_INLINE.sub(lambda m: errors.render(html.unescape(m.group(1)), False), text)
+        parts[index] = text
+    return "".join(parts)
+
+
+TOC_MATH = re.compile(r"\\\((?P<tex>.*?)\\\)", re.S)
+
+
+def render_toc(items, errors: _Errors) -> None:
+    """Headings with math: the table of contents gets the same KaTeX HTML as the heading."""
+    for item in items:
+        item.title = TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False), item.title)
+        render_toc(item.children, errors)
+
+
+def on_page_content(html_content: str, page, config, files) -> str:
+    errors = _Errors()
+    render_toc(page.toc, errors)
+    is_notebook = "jp-Notebook" in html_content or "<!-- Load mathjax -->" in html_content
+    if is_notebook:
+        html_content = render_notebook_page(html_content, errors)
+    else:
+        html_content = render_markdown_page(html_content, errors)
+    # Whatever still looks like display math was not recognised as math: fail rather than show raw TeX.
+    leftover = [part for part in PROTECTED.split(html_content)[::2] if "$$" in part]
+    if errors or leftover:
+        details = "\n  - ".join(errors) if errors else "unrendered display math ($$) left in the page"
+        raise PluginError(f"KaTeX could not render math in docs/{page.file.src_path}:\n  - {details}")
+    return html_content
+
+
+def on_post_build(config) -> None:
+    """Copy KaTeX's stylesheet and fonts into the site: the pages never ask another origin for them."""
+    target = Path(config["site_dir"]) / "assets" / "katex"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
+    fonts = target / "fonts"
+    fonts.mkdir(exist_ok=True)
+    for font in (KATEX_DIST / "fonts").glob("*.woff2"):  # every browser that runs Material reads woff2
+        shutil.copy2(font, fonts / font.name)
+
+
+def on_shutdown() -> None:
+    if _renderer is not None and _renderer.poll() is None:
+        _renderer.stdin.close()
+        _renderer.wait(timeout=5)

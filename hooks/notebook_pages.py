@@ -1,0 +1,121 @@
+"""Make notebook pages (mkdocs-jupyter) behave like the Markdown pages.
+
+- Headings: nbconvert's Markdown renderer has no attr_list, so `## Baselines { #baseline }` would show
+  the braces and get an id made from the text. The explicit id is moved into the heading and into the
+  table of contents, so English and Chinese anchors match as on every other page.
+- Links: nbconvert leaves `[text](glossary.md#score)` as a link to the Markdown file; it is resolved
+  to the page's URL as MkDocs does on Markdown pages, and a link to a missing page fails the build.
+- Code: nbconvert's highlighted blocks get the `<code>` element Material puts its copy button on.
+- Size: mkdocs-jupyter inlines JupyterLab's stylesheet (~0.6 MB) into every notebook page. It is
+  written once to `assets/notebook-<hash>.css` and linked instead, so the browser caches it.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.hooks.notebook_pages")
+
+EXPLICIT_ID = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
+HEADING = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]*)">(?P<title>.*?)(?:<a class="anchor-link" href="#[^"]*">¶</a>)?</h(?P=level)>', re.S)
+MD_LINK = re.compile(r'href="(?P<path>(?![a-z][a-z0-9+.-]*:|/|#)[^"#]*\.md)(?P<anchor>#[^"]*)?"')
+CELL_ID = re.compile(r'id="cell-id=([\w-]+)"')
+HIGHLIGHTED = re.compile(r'<div class="highlight(?P<classes>[^"]*)"><pre>(?P<code>.*?)</pre></div>', re.S)
+STYLE = re.compile(r"<style[^>]*>(?P<css>.*?)</style>", re.S)
+LARGE_STYLE = 2000  # characters; small per-output styles stay inline
+
+_stylesheets: dict[str, str] = {}  # file name -> css, written after the build
+
+
+def is_notebook(html: str) -> bool:
+    return "jp-Notebook" in html
+
+
+def fix_headings(html: str) -> tuple[str, dict[str, str]]:
+    """Move `{ #id }` out of heading text into the id; return the html and old id -> new id."""
+    renamed = {}
+
+    def replace(match: re.Match) -> str:
+        level, old_id, title = match.group("level"), match.group("id"), match.group("title")
+        explicit = EXPLICIT_ID.search(title)
+        new_id = explicit.group(1) if explicit else old_id
+        title = EXPLICIT_ID.sub("", title) if explicit else title
+        renamed[old_id] = new_id
+        return f'<h{level} id="{new_id}">{title}<a class="headerlink" href="#{new_id}" title="Permanent link">¶</a></h{level}>'
+
+    return HEADING.sub(replace, html), renamed
+
+
+def fix_toc(items, renamed: dict[str, str]) -> None:
+    """Give the table of contents the headings' explicit ids and titles without the `{ #id }`."""
+    for item in items:
+        explicit = EXPLICIT_ID.search(item.title)
+        if explicit:
+            item.title = EXPLICIT_ID.sub("", item.title)
+            item.id = explicit.group(1)
+        elif item.id in renamed:
+            item.id = renamed[item.id]
+        fix_toc(item.children, renamed)
+
+
+def resolve_links(html: str, page, files) -> str:
+    """Turn links to .md files into links to the built pages, relative to this page."""
+    missing = []
+
+    def replace(match: re.Match) -> str:
+        target_uri = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), match.group("path")))
+        target = files.get_file_from_path(target_uri)
+        if target is None:
+            missing.append(match.group("path"))
+            return match.group(0)
+        return f'href="{get_relative_url(target.url, page.url)}{match.group("anchor") or ""}"'
+
+    html = MD_LINK.sub(replace, html)
+    for path in sorted(set(missing)):  # a warning, as MkDocs gives for Markdown pages: --strict fails on it
+        log.warning(f"docs/{page.file.src_path} links to '{path}', which is not a page of the site")
+    return html
+
+
+def wrap_code(html: str) -> str:
+    """nbconvert highlights code as `<pre>` without `<code>`; Material adds its copy button to `pre > code`."""
+    return HIGHLIGHTED.sub(
+        lambda m: f'<div class="highlight{m.group("classes")}"><pre><code class="language-python">{m.group("code")}</code></pre></div>', html)
+
+
+def link_stylesheets(html: str, page) -> str:
+    large = [m for m in STYLE.finditer(html) if len(m.group("css")) > LARGE_STYLE]
+    if not large:
+        return html
+    css = "\n".join(m.group("css") for m in large)
+    name = f"notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    _stylesheets[name] = css
+    to_root = "../" * page.url.count("/")
+    for match in reversed(large):
+        html = html[: match.start()] + html[match.end():]
+    return f'<link rel="stylesheet" href="{to_root}assets/{name}">\n' + html
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if not is_notebook(html):
+        return html
+    html, renamed = fix_headings(html)
+    fix_toc(page.toc, renamed)
+    html = resolve_links(html, page, files)
+    html = wrap_code(html)
+    # nbconvert's ids (`cell-id=<random>`, new at every read of a Markdown notebook) are not valid CSS
+    # selectors, which Material's copy button needs, and differ between builds: number the cells.
+    counter = iter(range(1, 10_000))
+    html = CELL_ID.sub(lambda m: f'id="cell-{next(counter)}"', html)
+    return link_stylesheets(html, page)
+
+
+def on_post_build(config) -> None:
+    assets = Path(config["site_dir"]) / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name, css in _stylesheets.items():
+        (assets / name).write_text(css, encoding="utf-8")
