@@ -1,0 +1,498 @@
+"""Reading the built site as a reader does: a local server, the system Chromium, and the checks.
+
+Each check is a function of a loaded Playwright page that returns what a reader would see as a list
+of problems (empty when all is well), so that test_site_reader.py can run every check on every page
+in one pass and the negative tests can run the same functions on pages broken on purpose.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]
+NO_BROWSER = ("No Chromium found (looked for {paths}). The reader-level tests need it: run `make test` "
+              "(it runs scripts/install-browser.sh), or `apt-get install chromium fonts-noto-cjk`.")
+PYTHON_LANGUAGES = {"python", "py", "python3"}
+MIN_CONTRAST = 4.5  # WCAG AA for normal-size text: formulas and plot labels are normal-size text
+
+
+def chromium() -> str | None:
+    return next((path for path in BROWSERS if Path(path).exists()), None)
+
+
+# ------------------------------------------------------------------------------------------------
+# Serving a built site
+# ------------------------------------------------------------------------------------------------
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    timeout = 30  # seconds a connection may sit idle: a stuck client cannot hold a thread forever
+
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer:
+    """`site` served on 127.0.0.1 on a free port, in a daemon thread, until `stop()`."""
+
+    def __init__(self, site: Path):
+        handler = functools.partial(_QuietHandler, directory=str(site))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)
+
+
+def page_url(base: str, lang: str, page: str) -> str:
+    """URL of docs/<lang>/<page>.md in the built site (`index` is the language's home)."""
+    path = "" if page == "index" else f"{page}/"
+    return base + ("" if lang == "en" else f"{lang}/") + path
+
+
+# ------------------------------------------------------------------------------------------------
+# What a page records while it loads
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class Record:
+    """Everything the browser reported while one page was loaded and read."""
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+class Recorder:
+    """Listens on a context's page; `start(url)` opens a new Record that collects its events."""
+
+    def __init__(self, page):
+        self.page = page
+        self.current: Record | None = None
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self._add("console_errors", f"uncaught: {error}"))
+        page.on("request", lambda request: self._add("requests", request.url))
+        page.on("requestfailed", lambda request: self._add("failed_requests", f"{request.url} ({request.failure})"))
+        page.on("response", self._response)
+
+    def start(self, url: str) -> Record:
+        self.current = Record(url)
+        return self.current
+
+    def _add(self, kind: str, item: str) -> None:
+        if self.current is not None:
+            getattr(self.current, kind).append(item)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            location = message.location.get("url", "") if message.location else ""
+            self._add("console_errors", f"{message.text} [{location}]")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self._add("failed_requests", f"{response.url} (HTTP {response.status})")
+
+
+def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True) -> Record:
+    """Load `url` (or run `action`, e.g. a click that navigates) and wait until the network is quiet.
+
+    Without JavaScript nothing is fetched after the load event, so `scripts=False` stops there.
+    """
+    record = recorder.start(url)
+    if action is None:
+        page.goto(url, wait_until="load")
+    else:
+        with page.expect_navigation(wait_until="load"):
+            action()
+    if not scripts:
+        return record
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    except Exception:  # a page that keeps fetching is reported by the request checks, not here
+        pass
+    return record
+
+
+def other_origin_requests(record: Record, base: str) -> list[str]:
+    origin = urlsplit(base)[:2]
+    return [url for url in record.requests
+            if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url)[:2] != origin]
+
+
+# ------------------------------------------------------------------------------------------------
+# Formulas
+# ------------------------------------------------------------------------------------------------
+MATH_JS = r"""() => {
+  const skip = 'pre, code, script, style, textarea, template, noscript, .katex-mathml, annotation, .md-search';
+  const raw = /\$\$|\\[()\[\]]|\\[A-Za-z]{2,}|\$[^$\n]{0,80}?[_^{}][^$\n]{0,80}?\$/;
+  const rawText = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement || node.parentElement.closest(skip)) continue;
+    const match = node.data.match(raw);
+    if (match) {
+      const at = match.index;
+      rawText.push(node.data.slice(Math.max(0, at - 40), at + 60).replace(/\s+/g, ' ').trim());
+    }
+  }
+  const mathml = [...document.querySelectorAll('.katex .katex-mathml')];
+  return {
+    katex: document.querySelectorAll('.katex').length,
+    display: document.querySelectorAll('.katex-display').length,
+    errors: [...document.querySelectorAll('.katex-error')].map(e => (e.getAttribute('title') || '') + ' :: ' + e.textContent.slice(0, 80)),
+    raw: rawText,
+    // KaTeX's stylesheet hides the MathML copy; without the stylesheet every formula shows twice
+    mathmlShown: mathml.filter(e => getComputedStyle(e).position !== 'absolute').length,
+    htmlMissing: [...document.querySelectorAll('.katex')].filter(e => !e.querySelector('.katex-html')).length,
+  };
+}"""
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+).*?^(?P=indent)(?P=fence)[ \t]*$", re.S | re.M)
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+INLINE_CODE = re.compile(r"(`+).+?\1", re.S)
+DISPLAY = re.compile(r"\$\$.+?\$\$", re.S)
+INLINE = re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$(?!\d)")
+
+
+def source_math(markdown: str) -> tuple[int, int]:
+    """(display formulas, inline formulas) in a page's Markdown, outside code and comments."""
+    text = COMMENT.sub("", FENCE.sub("", markdown))
+    text = INLINE_CODE.sub("", text)
+    display = len(DISPLAY.findall(text))
+    inline = len(INLINE.findall(DISPLAY.sub("", text)))
+    return display, inline
+
+
+def math_problems(page, markdown: str | None) -> tuple[list[str], dict]:
+    """Formulas: KaTeX present where the source has math, none failed, no raw TeX in the text."""
+    found = page.evaluate(MATH_JS)
+    problems = [f"KaTeX error: {error}" for error in found["errors"]]
+    problems += [f"raw TeX in the text: …{text}…" for text in found["raw"]]
+    if found["mathmlShown"]:
+        problems.append(f"{found['mathmlShown']} formulas show their MathML copy (KaTeX stylesheet not applied)")
+    if found["htmlMissing"]:
+        problems.append(f"{found['htmlMissing']} .katex elements have no .katex-html")
+    if markdown is not None:
+        display, inline = source_math(markdown)
+        if display + inline and not found["katex"]:
+            problems.append(f"the source has {display} display and {inline} inline formulas, the page shows no .katex")
+        if found["display"] < display:
+            problems.append(f"the source has {display} display formulas, the page shows {found['display']} .katex-display")
+    return problems, found
+
+
+# ------------------------------------------------------------------------------------------------
+# Images and plots
+# ------------------------------------------------------------------------------------------------
+IMAGES_JS = r"""() => {
+  const out = [];
+  const label = e => {
+    if (!e) return null;
+    if ((e.getAttribute('aria-label') || '').trim()) return 'aria-label';
+    const by = e.getAttribute('aria-labelledby');
+    if (by && by.split(/\s+/).some(id => ((document.getElementById(id) || {}).textContent || '').trim())) return 'aria-labelledby';
+    return null;
+  };
+  const named = el => {
+    if (label(el)) return label(el);
+    const title = el.tagName.toLowerCase() === 'svg' && el.querySelector(':scope > title');
+    if (title && title.textContent.trim()) return 'title';
+    const figure = el.closest('figure');
+    if (figure) {
+      if (label(figure)) return 'figure ' + label(figure);
+      const cap = figure.querySelector(':scope > figcaption');
+      if (cap && cap.textContent.trim()) return 'figcaption';
+    }
+    const img = el.parentElement && el.parentElement.closest('[role="img"]');
+    return img ? label(img) : null;
+  };
+  const describe = el => (el.getAttribute('src') || el.outerHTML.slice(0, 100));
+  for (const img of document.querySelectorAll('img')) {
+    const alt = img.getAttribute('alt');
+    const text = (alt && alt.trim()) ? 'alt' : named(img);
+    const decorative = alt === '' && (img.getAttribute('role') === 'presentation' || img.getAttribute('aria-hidden') === 'true');
+    out.push({what: describe(img), loaded: img.complete && img.naturalWidth > 0, text: text || (decorative ? 'decorative' : null)});
+  }
+  const icons = '.katex, .md-icon, .twemoji, .md-header, .md-footer, .md-nav, .md-search, button, .headerlink, .md-content__button, .md-code__nav, .md-annotation, .md-source-file, .md-tabs, .md-sidebar';
+  for (const svg of document.querySelectorAll('svg')) {
+    if (svg.closest(icons) || svg.parentElement.closest('svg')) continue;
+    if (svg.getAttribute('aria-hidden') === 'true') continue;
+    const box = svg.getBoundingClientRect();
+    const shown = svg.checkVisibility();
+    out.push({what: 'inline svg ' + svg.outerHTML.slice(0, 80), loaded: !shown || (box.width > 0 && box.height > 0), text: named(svg)});
+  }
+  for (const obj of document.querySelectorAll('object, embed, iframe')) {
+    out.push({what: obj.outerHTML.slice(0, 100), loaded: true, text: named(obj) || (obj.getAttribute('title') ? 'title' : null)});
+  }
+  return out;
+}"""
+
+
+def image_problems(page) -> tuple[list[str], list[dict]]:
+    images = page.evaluate(IMAGES_JS)
+    problems = []
+    for image in images:
+        if not image["loaded"]:
+            problems.append(f"does not load: {image['what']}")
+        if not image["text"]:
+            problems.append(f"no text alternative (alt, aria-label, <title> or figcaption): {image['what']}")
+    return problems, images
+
+
+# ------------------------------------------------------------------------------------------------
+# Code blocks and what the copy button copies
+# ------------------------------------------------------------------------------------------------
+CODE_JS = r"""() => [...document.querySelectorAll('article pre')].map(pre => {
+  const output = pre.closest('.jp-OutputArea-output');
+  const mime = output ? (output.getAttribute('data-mime-type') || '') : '';
+  const isOutput = !!output && (output.matches('.jp-RenderedText') || mime.startsWith('text/plain') || mime.includes('stdout') || mime.includes('stderr'));
+  const classes = [pre.closest('.highlight'), pre, pre.querySelector('code')]
+    .filter(Boolean).flatMap(e => [...e.classList]);
+  const language = (classes.find(c => c.startsWith('language-')) || '').slice('language-'.length) || null;
+  const button = pre.querySelector('[data-md-type="copy"], .md-clipboard, [data-clipboard-target], [data-clipboard-text]');
+  let copied = null;
+  if (button) {
+    // exactly what Material's clipboard integration copies (bundle: function hs / di)
+    copied = button.getAttribute('data-clipboard-text');
+    if (!copied) {
+      const target = document.querySelector(button.getAttribute('data-clipboard-target'));
+      if (target) {
+        target.setAttribute('data-md-copying', '');
+        const holder = target.closest('[data-copy]');
+        copied = holder ? holder.getAttribute('data-copy') : target.innerText;
+        target.removeAttribute('data-md-copying');
+        copied = copied.trimEnd();
+      }
+    }
+  }
+  const heading = (() => {
+    let e = pre;
+    while (e && e !== document.body) {
+      for (let s = e.previousElementSibling; s; s = s.previousElementSibling) {
+        if (/^H[1-6]$/.test(s.tagName)) return s.id || s.textContent.trim().slice(0, 40);
+      }
+      e = e.parentElement;
+    }
+    return '';
+  })();
+  return {isOutput, language, hasButton: !!button, copied, text: pre.innerText.trimEnd(), heading};
+})"""
+
+
+@dataclass
+class CodeBlock:
+    page: str
+    index: int
+    heading: str
+    language: str | None
+    has_button: bool
+    code: str  # what the copy button copies, or the block's text when it has no button
+
+    @property
+    def where(self) -> str:
+        return f"{self.page} block {self.index} (after #{self.heading})"
+
+    @property
+    def runs_as_python(self) -> bool:
+        """The explicit rule: a block is run unless its language is declared and is not Python."""
+        return self.language is None or self.language in PYTHON_LANGUAGES
+
+
+def code_blocks(page, name: str) -> tuple[list[CodeBlock], int]:
+    """The page's code blocks (notebook cell outputs excluded, counted) and what a reader copies."""
+    blocks, outputs = [], 0
+    for found in page.evaluate(CODE_JS):
+        if found["isOutput"]:
+            outputs += 1
+            continue
+        code = found["copied"] if found["copied"] is not None else found["text"]
+        blocks.append(CodeBlock(name, len(blocks), found["heading"], found["language"], found["hasButton"], code))
+    return blocks, outputs
+
+
+def run_python(code: str, timeout: float = 300) -> tuple[int, str]:
+    """Run `code` as a reader would: a fresh Python of the project's environment, in an empty folder."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME"}}
+    env.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+    with tempfile.TemporaryDirectory(prefix="copied-code-") as cwd:
+        try:
+            result = subprocess.run([sys.executable, "-"], input=code, cwd=cwd, env=env,
+                                    capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return -1, f"timed out after {timeout} s"
+    return result.returncode, (result.stdout + result.stderr)[-2000:]
+
+
+# ------------------------------------------------------------------------------------------------
+# The language selector
+# ------------------------------------------------------------------------------------------------
+def switch_language(page, recorder: Recorder, lang: str) -> Record:
+    """Open the header's language selector and click the link to `lang`, as a reader does."""
+    page.hover(".md-header .md-select")
+    link = page.locator(f".md-header .md-select__link[hreflang='{lang}']")
+    return load(page, recorder, f"(language selector -> {lang})", action=lambda: link.click())
+
+
+# ------------------------------------------------------------------------------------------------
+# Search
+# ------------------------------------------------------------------------------------------------
+def search(page, query: str) -> dict:
+    """Type `query` into the header's search box and return the results Material lists."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill("")
+    # Characters arrive as text input (as from an input method); the last key up starts the search.
+    box.press_sequentially(query, delay=30)
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__meta') && !/^$/.test(document.querySelector('.md-search-result__meta').innerText)"
+        " && (document.querySelectorAll('.md-search-result__item').length > 0 || /\\d|no|没有/i.test(document.querySelector('.md-search-result__meta').innerText))",
+        timeout=15_000)
+    page.wait_for_timeout(300)  # results render in batches
+    return page.evaluate(r"""() => ({
+      meta: document.querySelector('.md-search-result__meta').innerText,
+      results: [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')].map(a => ({
+        href: a.href, title: (a.querySelector('h1, h2') || a).innerText.trim(), text: a.innerText.trim()}))
+    })""")
+
+
+# ------------------------------------------------------------------------------------------------
+# Contrast of formulas and plot text against what is actually behind them
+# ------------------------------------------------------------------------------------------------
+CONTRAST_JS = r"""(minimum) => {
+  const parse = c => {
+    const m = (c || '').match(/^rgba?\(([^)]+)\)$/);
+    if (!m) return null;
+    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => {  // top composited over an opaque bottom
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat(1);
+  };
+  const luminance = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const canvas = () => {
+    const body = parse(getComputedStyle(document.body).backgroundColor);
+    const html = parse(getComputedStyle(document.documentElement).backgroundColor);
+    const base = html && html[3] > 0 ? over(html, [255, 255, 255, 1]) : [255, 255, 255, 1];
+    return body && body[3] > 0 ? over(body, base) : base;
+  };
+  const htmlBackground = el => {   // composite the background colours of the ancestors
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = layers.length && layers[layers.length - 1][3] >= 1 ? layers.pop() : canvas();
+    while (layers.length) bg = over(layers.pop(), bg);
+    return bg;
+  };
+  const svgBackground = text => {  // what is painted under the middle of an SVG text
+    text.scrollIntoView({block: 'center', inline: 'center'});
+    const box = text.getBoundingClientRect();
+    const stack = document.elementsFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    const layers = [];
+    for (const e of stack) {
+      if (e === text || text.contains(e) || e.contains(text) && e.tagName.toLowerCase() !== 'svg' && e instanceof SVGElement) continue;
+      let c;
+      if (e instanceof SVGElement && e.tagName.toLowerCase() !== 'svg') {
+        const style = getComputedStyle(e);
+        c = parse(style.fill);
+        if (c) c[3] *= Number(style.fillOpacity) * Number(style.opacity);
+      } else {
+        c = parse(getComputedStyle(e).backgroundColor);
+      }
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = layers.length && layers[layers.length - 1][3] >= 1 ? layers.pop() : canvas();
+    while (layers.length) bg = over(layers.pop(), bg);
+    return bg;
+  };
+  const problems = new Map();
+  let checked = 0;
+  const note = (kind, el, fg, bg) => {
+    checked++;
+    const r = ratio(fg, bg);
+    if (r >= minimum) return;
+    const key = `${kind}: text rgb(${fg.slice(0, 3).map(Math.round)}) on rgb(${bg.slice(0, 3).map(Math.round)}), contrast ${r.toFixed(2)}`;
+    const entry = problems.get(key) || {count: 0, sample: el.textContent.trim().slice(0, 30)};
+    entry.count++;
+    problems.set(key, entry);
+  };
+  for (const el of document.querySelectorAll('.katex-html *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.data.trim())) continue;
+    const style = getComputedStyle(el);
+    const fg = parse(style.color);
+    if (!fg) continue;
+    const bg = htmlBackground(el);
+    note('formula', el, over(fg, bg), bg);
+  }
+  const plots = [...document.querySelectorAll('article svg')].filter(s => !s.closest('.katex, .md-icon, .twemoji, button') && s.checkVisibility());
+  for (const svg of plots) {
+    for (const text of svg.querySelectorAll('text')) {
+      if (!text.textContent.trim() || !text.checkVisibility()) continue;
+      const style = getComputedStyle(text);
+      const fg = parse(style.fill);
+      if (!fg) continue;
+      fg[3] *= Number(style.fillOpacity) * Number(style.opacity);
+      const bg = svgBackground(text);
+      note('plot', text, over(fg, bg), bg);
+    }
+  }
+  window.scrollTo(0, 0);
+  return {checked, problems: [...problems].map(([key, e]) => `${key} (${e.count}×, e.g. "${e.sample}")`)};
+}"""
+
+
+def contrast_problems(page) -> tuple[list[str], int]:
+    found = page.evaluate(CONTRAST_JS, MIN_CONTRAST)
+    return found["problems"], found["checked"]
+
+
+def set_scheme(page, scheme: str) -> None:
+    """What Material's palette toggle does to the page: the scheme attribute on <body>."""
+    page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+    # Material animates colour changes (links, tabs: 125-250 ms): measure the colours they end on.
+    page.evaluate("""() => Promise.race([
+      Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
+      new Promise(resolve => setTimeout(resolve, 2000))])""")
+
+
+# ------------------------------------------------------------------------------------------------
+# Accessibility
+# ------------------------------------------------------------------------------------------------
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+      .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.slice(0, 6).map(n => n.target.join(' ') + ' :: ' + n.html.slice(0, 120))}))""")
+
+
+def serious(violations: list[dict]) -> list[str]:
+    return [f"{v['impact']} {v['id']} ({v['help']}): " + "; ".join(v["nodes"])
+            for v in violations if v["impact"] in {"serious", "critical"}]
+
+
+def copy_site(site: Path, to: Path) -> Path:
+    shutil.copytree(site, to)
+    return to

@@ -1,0 +1,89 @@
+"""Unit tests of the build-time hooks (the end-to-end behaviour is in test_site_build.py)."""
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import cjk_lines  # noqa: E402
+import katex  # noqa: E402
+import notebook_cache  # noqa: E402
+
+
+def test_cjk_lines_joins_breaks_between_chinese_characters_only():
+    html = "<p>出发，\n每页 a\nb 中\n文 trick）\n——和</p><pre><code>中\n文</code></pre>"
+    assert cjk_lines.join_cjk_lines(html) == "<p>出发，每页 a\nb 中文 trick）——和</p><pre><code>中\n文</code></pre>"
+
+
+def test_cjk_lines_drops_spaces_around_chinese_links_only():
+    html = '<p>把 <a href="x">得分函数</a> 用到 <a href="y">policy</a> 上</p>'
+    assert cjk_lines.join_cjk_lines(html) == '<p>把<a href="x">得分函数</a>用到 <a href="y">policy</a> 上</p>'
+
+
+def test_notebook_math_is_rendered_and_the_mathjax_loader_removed():
+    html = ('<!-- Load mathjax --><script src="https://cdn.example/mathjax.js"></script><!-- End of mathjax configuration -->'
+            '<div class="jp-MarkdownCell"><p>Inline $\\theta_t$ and</p><p>$$\\sum_t r_t$$</p></div>'
+            '<pre>costs $5 and $6</pre>')
+    errors = katex._Errors()
+    out = katex.render_notebook_page(html, errors)
+    assert errors == []
+    assert "mathjax" not in out.lower()
+    assert out.count('class="katex"') == 2 and 'class="katex-display"' in out
+    assert "<pre>costs $5 and $6</pre>" in out
+
+
+def test_a_bad_formula_is_reported_with_its_tex():
+    errors = katex._Errors()
+    katex.render_markdown_page('<span class="arithmatex">\\(\\frac{1}{\\nope}\\)</span>', errors)
+    assert len(errors) == 1 and "\\nope" in errors[0] and "Undefined control sequence" in errors[0]
+
+
+def test_notebook_cache_key_follows_the_snippets(tmp_path, monkeypatch):
+    code = tmp_path / "snippets"
+    code.mkdir()
+    (code / "train.py").write_text("LEARNING_RATE = 0.01\n")
+    monkeypatch.setattr(notebook_cache, "ROOT", tmp_path)
+    monkeypatch.setattr(notebook_cache, "CODE", [code])
+    before = notebook_cache.code_fingerprint()
+    assert notebook_cache.code_fingerprint() == before
+    (code / "train.py").write_text("LEARNING_RATE = 0.02\n")
+    assert notebook_cache.code_fingerprint() != before
+
+
+@pytest.fixture(autouse=True, scope="module")
+def stop_renderer():
+    yield
+    katex.on_shutdown()
+
+
+def test_notebook_headings_take_their_explicit_id():
+    import notebook_pages
+
+    html = '<h2 id="baselines-baseline">Baselines { #baseline }<a class="anchor-link" href="#baselines-baseline">¶</a></h2>'
+    fixed, renamed = notebook_pages.fix_headings(html)
+    assert fixed == '<h2 id="baseline">Baselines<a class="headerlink" href="#baseline" title="Permanent link">¶</a></h2>'
+    assert renamed == {"baselines-baseline": "baseline"}
+
+
+def test_notebook_stylesheets_move_to_one_shared_file():
+    import types
+
+    import notebook_pages
+
+    css = "x" * 5000
+    html = f"<style>{css}</style><style>.small{{}}</style><div class='jp-Notebook'></div>"
+    out = notebook_pages.link_stylesheets(html, types.SimpleNamespace(url="zh/agent/"))
+    assert css not in out and "<style>.small{}</style>" in out
+    assert out.startswith('<link rel="stylesheet" href="../../assets/notebook-')
+
+
+def test_notebook_cells_are_numbered_with_selector_safe_ids():
+    import types
+
+    import notebook_pages
+
+    html = '<div class="jp-Notebook"><div id="cell-id=9f2c"></div><div id="cell-id=01ab"></div></div>'
+    page = types.SimpleNamespace(url="agent/", toc=[], file=types.SimpleNamespace(src_uri="en/agent.md", src_path="en/agent.md"))
+    out = notebook_pages.on_page_content(html, page, {}, files=None)
+    assert 'id="cell-1"' in out and 'id="cell-2"' in out and "cell-id=" not in out

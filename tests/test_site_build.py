@@ -1,0 +1,126 @@
+"""The foundation: strict build, twins, build-time KaTeX, nothing from another origin, clear failures."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import ROOT, build
+
+DOCS = ROOT / "docs"
+# Attributes and CSS that make a browser fetch something (links a reader clicks are not fetches).
+FETCHING = [
+    re.compile(r"<(?:script|img|iframe|source|audio|video|embed|track)\b[^>]*\bsrc=[\"']?(?P<url>[^\"' >]+)", re.I),
+    re.compile(r"<link\b(?=[^>]*\brel=[\"']?(?:stylesheet|preload|modulepreload|prefetch|preconnect|dns-prefetch|icon|manifest))[^>]*\bhref=[\"']?(?P<url>[^\"' >]+)", re.I),
+    re.compile(r"<object\b[^>]*\bdata=[\"']?(?P<url>[^\"' >]+)", re.I),
+    re.compile(r"url\(\s*[\"']?(?P<url>[^\"')]+)", re.I),
+    re.compile(r"@import\s+[\"'](?P<url>[^\"']+)", re.I),
+]
+OTHER_ORIGIN = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+
+
+def pages(lang: str) -> set[str]:
+    return {p.relative_to(DOCS / lang).as_posix() for p in (DOCS / lang).rglob("*.md")}
+
+
+def test_strict_build_has_no_warnings(site_build):
+    warnings = [line for line in site_build.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    assert warnings == []
+
+
+def test_every_english_page_has_a_chinese_twin_and_back():
+    assert pages("en") - pages("zh") == set(), "pages with no Chinese twin"
+    assert pages("zh") - pages("en") == set(), "pages with no English twin"
+
+
+def test_every_page_is_built_in_both_languages(site_build):
+    for page in pages("en"):
+        stem = page.removesuffix(".md")
+        path = "index.html" if stem == "index" else f"{stem}/index.html"
+        assert (site_build.site / path).is_file(), f"English {page} was not built"
+        assert (site_build.site / "zh" / path).is_file(), f"Chinese {page} was not built"
+
+
+def test_nothing_is_fetched_from_another_origin(site_build):
+    offenders = []
+    for file in site_build.site.rglob("*"):
+        if file.suffix not in {".html", ".css", ".js", ".svg", ".xml"} or file.name.startswith("sitemap"):
+            continue
+        text = file.read_text(encoding="utf-8", errors="replace")
+        for pattern in FETCHING:
+            for match in pattern.finditer(text):
+                url = match.group("url")
+                if OTHER_ORIGIN.match(url) and "w3.org/" not in url:  # XML namespaces are names, not fetches
+                    offenders.append(f"{file.relative_to(site_build.site)}: {url}")
+    assert offenders == []
+
+
+def test_math_is_katex_html_at_build_time(site_build):
+    html_pages = [p for p in site_build.site.rglob("index.html") if "search" not in p.parts]
+    with_math = []
+    for page in html_pages:
+        html = page.read_text(encoding="utf-8")
+        assert "katex-error" not in html, page
+        assert "$$" not in re.sub(r"<(pre|code|script)\b.*?</\1>", "", html, flags=re.S), f"raw $$ in {page}"
+        assert 'class="arithmatex">\\(' not in html and 'class="arithmatex">\\[' not in html, f"raw TeX in {page}"
+        if 'class="katex"' in html:
+            with_math.append(page)
+    assert site_build.site / "index.html" in with_math
+    assert site_build.site / "zh" / "index.html" in with_math
+
+
+def test_katex_stylesheet_and_fonts_are_in_the_site(site_build):
+    css = site_build.site / "assets" / "katex" / "katex.min.css"
+    assert css.is_file()
+    woff2 = set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css.read_text(encoding="utf-8")))
+    assert woff2, "katex.min.css names no woff2 font"
+    missing = [font for font in woff2 if not (css.parent / font).is_file()]
+    assert missing == []
+    for lang_page in ("index.html", "zh/index.html"):
+        assert "assets/katex/katex.min.css" in (site_build.site / lang_page).read_text(encoding="utf-8")
+
+
+def test_a_malformed_formula_fails_the_build_naming_page_and_tex(project_copy, tmp_path):
+    page = project_copy / "docs" / "en" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n$$\n\\frac{1}{\\thetaa}\n$$\n", encoding="utf-8")
+    result = build(project_copy, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/en/index.md" in result.log
+    assert "\\thetaa" in result.log and "Undefined control sequence" in result.log
+
+
+def test_a_missing_snippet_section_fails_the_build(project_copy, tmp_path):
+    page = project_copy / "docs" / "zh" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n```python\n--8<-- "policy_gradient.py:no_such_section"\n```\n', encoding="utf-8")
+    result = build(project_copy, tmp_path / "site")
+    assert result.returncode != 0
+    assert "no_such_section" in result.log
+
+
+def test_a_missing_snippet_file_fails_the_build(project_copy, tmp_path):
+    page = project_copy / "docs" / "en" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n```python\n--8<-- "no_such_file.py"\n```\n', encoding="utf-8")
+    result = build(project_copy, tmp_path / "site")
+    assert result.returncode != 0
+    assert "no_such_file.py" in result.log
+
+
+def test_a_missing_translation_fails_the_build_naming_the_page(project_copy, tmp_path):
+    (project_copy / "docs" / "en" / "extra-page.md").write_text("# Only in English\n", encoding="utf-8")
+    result = build(project_copy, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/zh/extra-page.md is missing" in result.log
+
+
+def test_the_throwaway_copy_builds_when_nothing_is_broken(project_copy, tmp_path):
+    """Guards the three tests above: they must fail for the reason they name, not because the copy is broken."""
+    result = build(project_copy, tmp_path / "site")
+    assert result.returncode == 0, result.log
+
+
+def test_chinese_text_is_segmented_for_search(site_build):
+    import json
+
+    index = json.loads((site_build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "\\u200b" in index["config"]["separator"], "the separator must split on jieba's zero-width spaces"
+    chinese = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("zh/"))
+    assert "策略\u200b梯度" in chinese, "jieba did not segment the Chinese pages"

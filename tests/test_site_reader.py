@@ -1,0 +1,502 @@
+"""The built site as a reader sees it: every page in both languages, in headless Chromium.
+
+The site is built once (conftest's `site_build`), served on 127.0.0.1, and each page is read in one
+pass: loaded with JavaScript (console, requests, formulas, images, code blocks, light screenshot,
+contrast in both schemes, axe on one page of each type), reached from its twin through the language
+selector, and loaded once more with JavaScript off (formulas, requests). The copied code runs in a
+fresh Python. The `test_broken_*` tests at the end break pages on purpose in a copy of the built
+site and show that each check fails on them.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+import reader_helpers as rh
+from conftest import ROOT
+
+sys_path_hooks = ROOT / "hooks"
+DOCS = ROOT / "docs"
+LANGS = ("en", "zh")
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+PAGES = sorted(p.relative_to(DOCS / "en").with_suffix("").as_posix() for p in (DOCS / "en").rglob("*.md"))
+NOTEBOOK_PAGES = [p for p in PAGES if re.search(r"^---\s*\n(?:.*\n)*?jupyter:", (DOCS / "en" / f"{p}.md").read_text(encoding="utf-8"))]
+DERIVATION_PAGE = next((p for p in ("monte-carlo", "log-derivative-trick", "score-function", "policy-gradient") if p in PAGES), None)
+PAGE_TYPES = {"home": "index", "derivation": DERIVATION_PAGE, "notebook": NOTEBOOK_PAGES[0] if NOTEBOOK_PAGES else None,
+              "glossary": "glossary" if "glossary" in PAGES else None}
+PAGE_TYPES = {kind: page for kind, page in PAGE_TYPES.items() if page}
+DARK_SCREENSHOTS = {"index", DERIVATION_PAGE, *NOTEBOOK_PAGES}
+SEARCHES = {"en": ("score function", "score-function"), "zh": ("策略梯度", "policy-gradient")}
+EACH_PAGE = [pytest.param(lang, page, id=f"{lang}-{page}") for page in PAGES for lang in LANGS]
+
+
+def markdown(lang: str, page: str) -> str:
+    return (DOCS / lang / f"{page}.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# One browser, one server, one pass per page
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class PageReading:
+    lang: str
+    page: str
+    url: str
+    records: list[rh.Record] = field(default_factory=list)  # JS on, JS off
+    math: list[str] = field(default_factory=list)
+    math_found: dict = field(default_factory=dict)
+    math_nojs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    code: list[rh.CodeBlock] = field(default_factory=list)
+    outputs_skipped: int = 0
+    contrast: dict[str, list[str]] = field(default_factory=dict)
+    contrast_checked: dict[str, int] = field(default_factory=dict)
+    axe: list[dict] | None = None
+    arrived_from_twin: str | None = None   # where the twin's language selector led
+    errors: list[str] = field(default_factory=list)  # a step that could not run at all
+
+
+class Reader:
+    def __init__(self, site: Path, browser):
+        self.server = rh.SiteServer(site)
+        self.base = self.server.base
+        self.browser = browser
+        self.js = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", locale="en-US")
+        self.js.set_default_timeout(10_000)  # a missing element fails the step in 10 s, not 30
+        self.js_page = self.js.new_page()
+        self.js_recorder = rh.Recorder(self.js_page)
+        self.nojs = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+        self.nojs.set_default_timeout(10_000)
+        self.nojs_page = self.nojs.new_page()
+        self.nojs_recorder = rh.Recorder(self.nojs_page)
+        self.pairs: dict[str, dict[str, PageReading]] = {}
+        self.seconds = 0.0
+        self.timing: dict[str, float] = {}  # seconds spent per step, over all pages
+
+    def close(self):
+        self.js.close()
+        self.nojs.close()
+        self.server.stop()
+
+    def url(self, lang: str, page: str) -> str:
+        return rh.page_url(self.base, lang, page)
+
+    def read(self, lang: str, page: str) -> PageReading:
+        if page not in self.pairs:
+            start = time.perf_counter()
+            self.pairs[page] = self._read_pair(page)
+            self.seconds += time.perf_counter() - start
+        return self.pairs[page][lang]
+
+    def _step(self, reading: PageReading, name: str, function):
+        start = time.perf_counter()
+        try:
+            return function()
+        except Exception as error:  # recorded and reported by the test of that check
+            reading.errors.append(f"{name}: {type(error).__name__}: {str(error).splitlines()[0]}")
+            return None
+        finally:
+            self.timing[name] = self.timing.get(name, 0.0) + time.perf_counter() - start
+
+    def _read_pair(self, page: str) -> dict[str, PageReading]:
+        en, zh = (PageReading(lang, page, self.url(lang, page)) for lang in LANGS)
+        p, rec = self.js_page, self.js_recorder
+        # English page, loaded directly.
+        record = self._step(en, "load", lambda: rh.load(p, rec, en.url))
+        if record:
+            en.records.append(record)
+            self._inspect(en)
+        # Its twin, reached through the language selector; loaded directly if the selector fails.
+        record = self._step(zh, "language selector", lambda: rh.switch_language(p, rec, "zh"))
+        zh.arrived_from_twin = p.url if record else None
+        if zh.arrived_from_twin != zh.url:
+            record = self._step(zh, "load", lambda: rh.load(p, rec, zh.url))
+        if record:
+            zh.records.append(record)
+            self._inspect(zh)
+        # And back.
+        record = self._step(en, "language selector", lambda: rh.switch_language(p, rec, "en"))
+        en.arrived_from_twin = p.url if record else None
+        if record:
+            en.records.append(record)
+        # JavaScript off.
+        for reading in (en, zh):
+            record = self._step(reading, "load without JavaScript", lambda: rh.load(self.nojs_page, self.nojs_recorder, reading.url, scripts=False))
+            if record:
+                reading.records.append(record)
+                found = self._step(reading, "formulas without JavaScript", lambda: rh.math_problems(self.nojs_page, markdown(reading.lang, page)))
+                reading.math_nojs = found[0] if found else []
+                images = self._step(reading, "images without JavaScript", lambda: rh.image_problems(self.nojs_page))
+                reading.images += [f"without JavaScript: {problem}" for problem in (images[0] if images else [])]
+        return {"en": en, "zh": zh}
+
+    def _inspect(self, reading: PageReading) -> None:
+        p = self.js_page
+        found = self._step(reading, "formulas", lambda: rh.math_problems(p, markdown(reading.lang, reading.page)))
+        if found:
+            reading.math, reading.math_found = found
+        images = self._step(reading, "images", lambda: rh.image_problems(p))
+        reading.images = images[0] if images else []
+        blocks = self._step(reading, "code blocks", lambda: rh.code_blocks(p, reading.url.removeprefix(self.base) or "/"))
+        if blocks:
+            reading.code, reading.outputs_skipped = blocks
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = f"{reading.lang}-{reading.page.replace('/', '_')}"
+        self._step(reading, "screenshot", lambda: p.screenshot(path=str(SCREENSHOTS / f"{name}-light.png"), full_page=True))
+        if reading.page in PAGE_TYPES.values():
+            reading.axe = self._step(reading, "axe", lambda: rh.axe_violations(p))
+        for scheme in ("slate", "default"):
+            def contrast():
+                rh.set_scheme(p, scheme)
+                reading.contrast[scheme], reading.contrast_checked[scheme] = rh.contrast_problems(p)
+                if scheme == "slate" and reading.page in DARK_SCREENSHOTS:
+                    p.screenshot(path=str(SCREENSHOTS / f"{name}-dark.png"), full_page=True)
+            self._step(reading, f"contrast ({scheme})", contrast)
+
+
+def launch(playwright):
+    path = rh.chromium()
+    if path is None:
+        pytest.fail(rh.NO_BROWSER.format(paths=", ".join(rh.BROWSERS)), pytrace=False)
+    return playwright.chromium.launch(executable_path=path, args=rh.BROWSER_ARGS, timeout=60_000)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def reader(site_build, browser):
+    reader = Reader(site_build.site, browser)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def code_runs(reader):
+    """Every distinct block a reader can copy, run once in a fresh Python: code -> (exit code, output)."""
+    for page in PAGES:
+        reader.read("en", page)
+    blocks = {block.code for page in PAGES for lang in LANGS for block in reader.read(lang, page).code if block.runs_as_python}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(blocks, pool.map(rh.run_python, blocks)))
+
+
+def no_step_errors(reading: PageReading, *steps: str) -> list[str]:
+    return [error for error in reading.errors if error.split(":")[0] in steps]
+
+
+# ------------------------------------------------------------------------------------------------
+# Every page
+# ------------------------------------------------------------------------------------------------
+def test_every_built_page_is_read(site_build):
+    built = {p.relative_to(site_build.site).parent.as_posix() for p in site_build.site.rglob("index.html")}
+    built -= {"search"}
+    expected = {rh.page_url("", lang, page).rstrip("/") or "." for page in PAGES for lang in LANGS}
+    assert built == expected
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_no_console_errors_and_no_failed_requests(reader, lang, page):
+    reading = reader.read(lang, page)
+    problems = no_step_errors(reading, "load", "load without JavaScript")
+    for record in reading.records:
+        problems += [f"console error on {record.url}: {e}" for e in record.console_errors]
+        problems += [f"failed request on {record.url}: {r}" for r in record.failed_requests]
+    assert problems == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_nothing_is_requested_from_another_origin(reader, lang, page):
+    reading = reader.read(lang, page)
+    assert reading.records, reading.errors
+    assert [url for record in reading.records for url in rh.other_origin_requests(record, reader.base)] == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_formulas_are_rendered(reader, lang, page):
+    reading = reader.read(lang, page)
+    assert no_step_errors(reading, "load", "formulas") + reading.math == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_formulas_are_rendered_without_javascript(reader, lang, page):
+    reading = reader.read(lang, page)
+    assert no_step_errors(reading, "load without JavaScript", "formulas without JavaScript") + reading.math_nojs == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_images_and_plots_load_and_have_a_text_alternative(reader, lang, page):
+    reading = reader.read(lang, page)
+    assert no_step_errors(reading, "load", "images", "images without JavaScript") + reading.images == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_language_selector_leads_to_the_twin_and_back(reader, page):
+    en, zh = reader.read("en", page), reader.read("zh", page)
+    assert no_step_errors(en, "language selector") + no_step_errors(zh, "language selector") == []
+    assert (zh.arrived_from_twin, en.arrived_from_twin) == (zh.url, en.url)
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_every_code_block_has_a_copy_button(reader, lang, page):
+    reading = reader.read(lang, page)
+    assert no_step_errors(reading, "code blocks") == []
+    assert [block.where for block in reading.code if not block.has_button] == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_copied_code_runs_in_a_fresh_python(reader, code_runs, lang, page, capsys):
+    reading = reader.read(lang, page)
+    run = [block for block in reading.code if block.runs_as_python]
+    not_python = [block for block in reading.code if not block.runs_as_python]
+    with capsys.disabled():
+        print(f"\n  {lang}/{page}: {len(run)} code blocks run, {len(not_python)} not run (declared language other than"
+              f" Python: {sorted({b.language for b in not_python})}), {reading.outputs_skipped} notebook outputs (not code)",
+              end="")
+    failures = [f"{block.where} exits {code_runs[block.code][0]}:\n{code_runs[block.code][1]}"
+                for block in run if code_runs[block.code][0] != 0]
+    assert failures == [], "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_formulas_and_plots_are_readable_in_dark_and_light_mode(reader, lang, page):
+    reading = reader.read(lang, page)
+    problems = no_step_errors(reading, "contrast (slate)", "contrast (default)")
+    for scheme, found in reading.contrast.items():
+        problems += [f"{scheme}: {problem}" for problem in found]
+    assert problems == []
+    if reading.math_found.get("katex"):
+        assert reading.contrast_checked["slate"] > 0, "no formula text was measured"
+
+
+@pytest.mark.parametrize("kind, lang", [pytest.param(k, lang, id=f"{lang}-{k}") for k in PAGE_TYPES for lang in LANGS])
+def test_no_serious_accessibility_violations(reader, kind, lang):
+    reading = reader.read(lang, PAGE_TYPES[kind])
+    assert no_step_errors(reading, "axe") == []
+    assert rh.serious(reading.axe) == []
+
+
+# ------------------------------------------------------------------------------------------------
+# Search, the palette toggle, timing
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def search_page(reader, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page, rh.Recorder(page)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_lists_the_right_page_first_in_its_language(reader, search_page, lang):
+    page, recorder = search_page
+    query, expected = SEARCHES[lang]
+    record = rh.load(page, recorder, reader.url(lang, "index"))
+    found = rh.search(page, query)
+    assert found["results"], f"no results for {query!r}: {found['meta']}"
+    first = found["results"][0]["href"].split("?")[0].split("#")[0]
+    assert first == reader.url(lang, expected), f"{query!r} lists first {first}; all: {[r['href'] for r in found['results']]}"
+    assert record.console_errors == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_results_show_no_raw_tex(reader, search_page, lang):
+    page, recorder = search_page
+    rh.load(page, recorder, reader.url(lang, "index"))
+    found = rh.search(page, SEARCHES[lang][0])
+    raw = [f"{r['href']}: {m.group(0)!r} in …{r['text'][max(0, m.start() - 30):m.end() + 30]}…"
+           for r in found["results"] for m in [re.search(r"\\[A-Za-z]{2,}|\$\$", r["text"])] if m]
+    assert raw == []
+
+
+def test_palette_toggle_is_what_the_contrast_check_sets(reader, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    try:
+        page.goto(reader.url("en", DERIVATION_PAGE or "index"))
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'", timeout=5_000)
+    finally:
+        context.close()
+
+
+def test_reading_time_is_reported(reader, capsys):
+    """After the per-page tests (file order): prints how long the reading pass took."""
+    for page in PAGES:
+        reader.read("en", page)
+    with capsys.disabled():
+        steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(reader.timing.items(), key=lambda kv: -kv[1]))
+        print(f"\n  reader pass: {len(PAGES)} pages x {len(LANGS)} languages in {reader.seconds:.1f} s ({steps})", end="")
+    assert reader.seconds < 600
+
+
+# ------------------------------------------------------------------------------------------------
+# The hook that keeps Material from asking for missing sitemaps
+# ------------------------------------------------------------------------------------------------
+def test_hreflang_links_are_dropped_from_the_head_only():
+    import sys
+
+    sys.path.insert(0, str(sys_path_hooks))
+    import alternate_links
+
+    html = ('<html><head>\n  <link rel="alternate" href="./" hreflang="en">\n'
+            '  <link rel="alternate" href="../zh/x/" hreflang="zh">\n'
+            '  <link rel="alternate" type="application/rss+xml" href="feed.xml">\n</head>'
+            '<body><a href="../zh/x/" hreflang="zh" class="md-select__link">简体中文</a></body></html>')
+    out = alternate_links.drop_hreflang_links(html)
+    assert "hreflang" not in out.split("</head>")[0]
+    assert 'type="application/rss+xml"' in out and 'class="md-select__link"' in out
+
+
+def test_built_pages_have_no_head_hreflang_links_and_the_404_selector_leads_home(site_build):
+    for file in [*site_build.site.rglob("index.html"), site_build.site / "404.html"]:
+        head = file.read_text(encoding="utf-8").split("</head>")[0]
+        assert "hreflang" not in head, file
+    page404 = (site_build.site / "404.html").read_text(encoding="utf-8")
+    links = dict((lang, href) for href, lang in re.findall(r'<a href="([^"]*)" hreflang="([^"]*)" class="md-select__link">', page404))
+    assert set(links) == set(LANGS) and links["zh"].endswith("/zh/") and not links["en"].rstrip("/").split("/")[-1]
+
+
+# ------------------------------------------------------------------------------------------------
+# Each check fails on a page broken on purpose (copies of a built page, in a copy of the site)
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def broken(site_build, browser, tmp_path_factory):
+    """Write `zh/broken-<name>/index.html` (a Chinese page, so relative paths stay right) and read it."""
+    site = rh.copy_site(site_build.site, tmp_path_factory.mktemp("broken") / "site")
+    server = rh.SiteServer(site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    recorder = rh.Recorder(page)
+    template_page = DERIVATION_PAGE or "glossary"
+    template = (site / "zh" / template_page / "index.html").read_text(encoding="utf-8") if template_page != "index" else None
+
+    def make(name: str, edit, *, base=None) -> tuple:
+        html = edit(base if base is not None else template)
+        folder = site / "zh" / f"broken-{name}"
+        folder.mkdir(exist_ok=True)
+        (folder / "index.html").write_text(html, encoding="utf-8")
+        url = f"{server.base}zh/broken-{name}/"
+        return page, rh.load(page, recorder, url), url
+
+    make.site, make.server, make.browser = site, server, browser
+    yield make
+    context.close()
+    server.stop()
+
+
+def insert(html: str, snippet: str) -> str:
+    return html.replace('<article class="md-content__inner md-typeset">', '<article class="md-content__inner md-typeset">' + snippet, 1)
+
+
+def test_broken_console_error_and_missing_file_are_caught(broken):
+    _, record, _ = broken("console", lambda h: insert(h, '<script>console.error("broken on purpose")</script><link rel="stylesheet" href="no-such.css">'))
+    assert any("broken on purpose" in e for e in record.console_errors)
+    assert any("no-such.css" in r for r in record.failed_requests)
+
+
+def test_broken_request_to_another_origin_is_caught(broken):
+    _, record, _ = broken("origin", lambda h: insert(h, '<img src="http://localhost:9/elsewhere.png" alt="elsewhere">'))
+    assert any("localhost:9" in url for url in rh.other_origin_requests(record, broken.server.base))
+
+
+def test_broken_formulas_are_caught(broken):
+    def edit(html):
+        html = insert(html, '<p>$$\\frac{1}{2}$$ and <span class="katex-error" title="ParseError">\\nope</span></p>')
+        return html
+    page, _, _ = broken("math", edit)
+    problems, _ = rh.math_problems(page, None)
+    assert any("raw TeX" in p and "\\frac" in p for p in problems) and any("KaTeX error" in p for p in problems)
+    problems, _ = rh.math_problems(page, "# t\n\n$$\nx\n$$\n" * 1000)
+    assert any("display formulas" in p for p in problems)
+
+
+def test_broken_katex_stylesheet_is_caught_without_javascript(broken):
+    page, record, url = broken("katex-css", lambda h: re.sub(r'<link[^>]*katex\.min\.css[^>]*>', "", h))
+    context = broken.browser.new_context(java_script_enabled=False)
+    try:
+        nojs = context.new_page()
+        nojs.goto(url)
+        problems, _ = rh.math_problems(nojs, None)
+    finally:
+        context.close()
+    assert any("MathML copy" in p for p in problems)
+
+
+def test_broken_images_are_caught(broken):
+    snippet = ('<img src="no-such.png" alt="a plot that is not there">'
+               '<img src="../../assets/images/favicon.png">'
+               '<figure><svg width="50" height="50"><rect width="50" height="50"/></svg></figure>')
+    page, _, _ = broken("images", lambda h: insert(h, snippet))
+    problems, _ = rh.image_problems(page)
+    assert any(p.startswith("does not load") and "no-such.png" in p for p in problems)
+    assert any(p.startswith("no text alternative") and "favicon.png" in p for p in problems)
+    assert any(p.startswith("no text alternative") and "inline svg" in p for p in problems)
+
+
+def test_broken_language_selector_is_caught(broken):
+    page, _, _ = broken("selector", lambda h: re.sub(r'(<a href=")[^"]*(" hreflang="en" class="md-select__link">)', r"\1../../\2", h))
+    rh.switch_language(page, rh.Recorder(page), "en")
+    assert page.url == broken.server.base  # the home page, not the English twin: the test compares with the twin
+
+
+def test_broken_code_blocks_are_caught(broken):
+    snippet = ('<div class="language-python highlight"><pre><span></span><code>import numpy as np\nprint(np.no_such_function())\n</code></pre></div>'
+               '<div class="highlight"><pre>print("a block without code element")</pre></div>')
+    page, _, _ = broken("code", lambda h: insert(h, snippet))
+    blocks, _ = rh.code_blocks(page, "broken-code")
+    failing = next(b for b in blocks if "no_such_function" in b.code)
+    assert failing.has_button and failing.runs_as_python
+    assert rh.run_python(failing.code)[0] != 0
+    assert not next(b for b in blocks if "without code element" in b.code).has_button
+
+
+def test_broken_dark_mode_contrast_is_caught(broken):
+    snippet = ('<style>[data-md-color-scheme=slate] .katex { color: #333 !important }</style>'
+               '<figure class="plot" aria-label="a plot" style="background: none">'
+               '<svg width="200" height="40"><text x="5" y="25" style="fill: #000">axis label</text></svg></figure>')
+    page, _, _ = broken("dark", lambda h: insert(h, snippet))
+    rh.set_scheme(page, "slate")
+    problems, _ = rh.contrast_problems(page)
+    assert any(p.startswith("formula") for p in problems) and any(p.startswith("plot") for p in problems)
+    rh.set_scheme(page, "default")
+    problems, _ = rh.contrast_problems(page)
+    assert not any(p.startswith("formula") for p in problems)
+
+
+def test_broken_accessibility_is_caught(broken):
+    page, _, _ = broken("axe", lambda h: insert(h, '<img src="../../assets/images/favicon.png"><button></button>'))
+    found = rh.serious(rh.axe_violations(page))
+    assert any("image-alt" in v for v in found) and any("button-name" in v for v in found)
+
+
+def test_broken_search_ranking_is_caught(broken):
+    index_file = broken.site / "search" / "search_index.json"
+    original = index_file.read_text(encoding="utf-8")
+    index = json.loads(original)
+    query, expected = SEARCHES["en"]
+    index["docs"] = [d for d in index["docs"] if not d["location"].startswith(f"{expected}/")]
+    index_file.write_text(json.dumps(index), encoding="utf-8")
+    try:
+        context = broken.browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(broken.server.base)
+        found = rh.search(page, query)
+        context.close()
+    finally:
+        index_file.write_text(original, encoding="utf-8")
+    assert found["results"] and not found["results"][0]["href"].split("?")[0].endswith(f"/{expected}/")
