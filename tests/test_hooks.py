@@ -9,6 +9,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import cjk_lines  # noqa: E402
 import katex  # noqa: E402
 import notebook_cache  # noqa: E402
+import notebook_kernel  # noqa: E402
 
 
 def test_cjk_lines_joins_breaks_between_chinese_characters_only():
@@ -49,6 +50,29 @@ def test_notebook_cache_key_follows_the_snippets(tmp_path, monkeypatch):
     assert notebook_cache.code_fingerprint() == before
     (code / "train.py").write_text("LEARNING_RATE = 0.02\n")
     assert notebook_cache.code_fingerprint() != before
+
+
+def test_notebook_kernels_get_the_project_jupyter_config(monkeypatch, tmp_path):
+    """mkdocs-jupyter's NbConvertApp, set up as it does, sees IPC transport and immediate shutdown."""
+    from nbconvert.nbconvertapp import NbConvertApp
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from jupyter_client import KernelManager
+
+    user_config = tmp_path / "user"
+    user_config.mkdir()
+    (user_config / "jupyter_nbconvert_config.json").write_text(
+        '{"KernelManager": {"transport": "tcp"}, "ExecutePreprocessor": {"shutdown_kernel": "graceful"}}')
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(user_config))  # a reader's own ~/.jupyter
+    monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
+    notebook_kernel.on_config({})
+    notebook_kernel.on_config({})  # a `mkdocs serve` rebuild does not stack the path
+    assert notebook_kernel.os.environ["JUPYTER_CONFIG_PATH"] == str(notebook_kernel.CONFIG_DIR)
+
+    app = NbConvertApp()
+    app.load_config_file()
+    preprocessor = ExecutePreprocessor(config=app.config)
+    assert preprocessor.shutdown_kernel == "immediate"
+    assert KernelManager(config=app.config).transport == "ipc"
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -22,9 +22,40 @@ def pages(lang: str) -> set[str]:
     return {p.relative_to(DOCS / lang).as_posix() for p in (DOCS / lang).rglob("*.md")}
 
 
+# MkDocs' own log ("WARNING -  ..."), Python's default logging format ("ERROR:tornado.general:...",
+# as the notebook kernels log), Jupyter apps ("[IPKernelApp] WARNING | ...") and bare tracebacks.
+PROBLEM = re.compile(r"^(?:(?:WARNING|ERROR|CRITICAL)\b|\[\w+\] (?:WARNING|ERROR|CRITICAL)\b|Traceback \(most recent call last\))")
+
+
+def build_problems(log: str) -> list[str]:
+    """Each warning or error in a build log, with the lines after it (a traceback) for the message."""
+    lines = log.splitlines()
+    return ["\n".join(lines[i:i + 25]) for i, line in enumerate(lines) if PROBLEM.match(line)]
+
+
+def test_build_problems_are_found_in_every_format():
+    log = "\n".join([
+        "INFO    -  Documentation built",
+        "WARNING -  Doc file 'x.md' contains a link",
+        "ERROR:tornado.general:Uncaught exception in ZMQStream callback",
+        "Traceback (most recent call last):",
+        '  File "zmqstream.py", line 1',
+        "[IPKernelApp] WARNING | Kernel is running over TCP",
+        "Loading model cost 0.5 seconds.",
+    ])
+    problems = build_problems(log)
+    assert [p.splitlines()[0] for p in problems] == [
+        "WARNING -  Doc file 'x.md' contains a link",
+        "ERROR:tornado.general:Uncaught exception in ZMQStream callback",
+        "Traceback (most recent call last):",
+        "[IPKernelApp] WARNING | Kernel is running over TCP",
+    ]
+    assert '  File "zmqstream.py", line 1' in problems[1]  # the traceback travels with its error
+
+
 def test_strict_build_has_no_warnings(site_build):
-    warnings = [line for line in site_build.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    assert warnings == []
+    problems = build_problems(site_build.log)
+    assert problems == [], "the build logged:\n\n" + "\n\n".join(problems)
 
 
 def test_every_english_page_has_a_chinese_twin_and_back():

@@ -1,0 +1,13 @@
+# Jupyter config for the notebook pages' kernels; hooks/notebook_kernel.py puts this folder on
+# JUPYTER_CONFIG_PATH, and mkdocs-jupyter's NbConvertApp loads it for each notebook it executes.
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+# Unix sockets next to the kernel's private connection file instead of TCP ports on localhost,
+# which any local process can reach (ipykernel warns about it in the build log).
+c.KernelManager.transport = "ipc"
+
+# Once the last cell has run and its outputs are in, stop the kernel at once instead of sending it
+# a shutdown request. ipykernel 7.4's graceful shutdown races: the control thread publishes its
+# "idle" status while the main thread closes the IOPub thread's pipes, and the kernel then logs
+# "ERROR:tornado.general:Uncaught exception in ZMQStream callback" into the build log now and then.
+c.ExecutePreprocessor.shutdown_kernel = "immediate"
