@@ -24,6 +24,7 @@ import numpy as np
 
 import policy_gradient
 import reinforce_cartpole as rc
+from _page_tools import plot_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "agent"
@@ -54,7 +55,8 @@ def cache_key(experiment=EXPERIMENT, code_files=CODE_FILES):
     for path in code_files:                                # the training code, byte for byte
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    digest.update(inspect.getsource(run_experiment).encode())
+    for function in (run_experiment, _train_run, _variance_at):
+        digest.update(inspect.getsource(function).encode())
     digest.update(json.dumps(experiment, sort_keys=True).encode())
     digest.update(repr(rc.Config()).encode())
     versions = [platform.python_version(), torch.__version__, np.__version__, gymnasium.__version__]
@@ -62,47 +64,65 @@ def cache_key(experiment=EXPERIMENT, code_files=CODE_FILES):
     return digest.hexdigest()[:16]
 
 
-def run_experiment(experiment=EXPERIMENT):
-    """Train every (estimator, seed) for the same budget; measure the gradient variance; map the policy."""
+def _train_run(estimator, seed, experiment):
+    """One training run, in a worker process: its log, and for the kept run the θ the page needs."""
+    config = rc.Config(seed=seed, estimator=estimator, stop_when_solved=False,
+                       max_env_steps=experiment["env_steps"])
+    keep = seed == experiment["seeds"][0] and estimator == "reward_to_go_baseline"
+    snapshots = {}
+
+    def snapshot(update, policy):
+        if keep and update + 1 in experiment["checkpoints"]:                  # after update + 1 updates
+            snapshots[update + 1] = {k: v.clone() for k, v in policy.state_dict().items()}
+
+    if keep and 0 in experiment["checkpoints"]:                               # θ_0: before any update
+        snapshots[0] = {k: v.clone() for k, v in rc.make_policy(config.hidden, seed).state_dict().items()}
+    result = rc.train(config, on_update=snapshot)
+    run = {"log": result["log"], "solved": result["solved"], "wall_s": result["wall_s"],
+           "env_steps": result["env_steps"], "updates": result["updates"]}
+    return run, snapshots, (result["policy"].state_dict() if keep else None)
+
+
+def _variance_at(state_dict, experiment):
+    """The three estimators' D8 estimates at one fixed πθ: total variance, its standard error, mean."""
+    policy = rc.make_policy(rc.Config().hidden, 0)
+    policy.load_state_dict(state_dict)
+    estimates = rc.gradient_estimates(policy, experiment["variance_batches"],
+                                      experiment["variance_episodes"], experiment["variance_seed"])
+    return {name: {"total_variance": rc.total_variance(g), "standard_error": _variance_se(g),
+                   "mean_norm": float(np.linalg.norm(g.mean(axis=0))), "mean": g.mean(axis=0).tolist()}
+            for name, g in estimates.items()}
+
+
+def run_experiment(experiment=EXPERIMENT, workers=None):
+    """Train every (estimator, seed) for the same budget; measure the gradient variance; map the policy.
+
+    The runs are independent and each is seeded on its own, so they are spread over worker
+    processes (one per core): the numbers are the same as one after the other, in less wall time.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import torch
 
-    runs, snapshots = {}, {}
-    for estimator in experiment["estimators"]:
-        for seed in experiment["seeds"]:
-            config = rc.Config(seed=seed, estimator=estimator, stop_when_solved=False,
-                               max_env_steps=experiment["env_steps"])
-            keep = seed == experiment["seeds"][0] and estimator == "reward_to_go_baseline"
-
-            def snapshot(update, policy, keep=keep):
-                if keep and update + 1 in experiment["checkpoints"]:          # after update + 1 updates
-                    snapshots[update + 1] = {k: v.clone() for k, v in policy.state_dict().items()}
-
-            if keep and 0 in experiment["checkpoints"]:                       # θ_0: before any update
-                snapshots[0] = {k: v.clone() for k, v in rc.make_policy(config.hidden, seed).state_dict().items()}
-            result = rc.train(config, on_update=snapshot)
-            runs[f"{estimator}/{seed}"] = {
-                "log": result["log"], "solved": result["solved"], "wall_s": result["wall_s"],
-                "env_steps": result["env_steps"], "updates": result["updates"],
-            }
-            if keep:
-                final_policy = result["policy"]
-
-    variance = {}
+    kept = ("reward_to_go_baseline", experiment["seeds"][0])
+    jobs = [kept] + [(e, s) for e in experiment["estimators"] for s in experiment["seeds"] if (e, s) != kept]
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    # spawn, not fork: the notebook kernel that calls this runs threads of its own
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        training = {job: pool.submit(_train_run, *job, experiment) for job in jobs}
+        _, snapshots, final_state = training[kept].result()          # the kept run is first in line
+        variance_jobs = {checkpoint: pool.submit(_variance_at, snapshots[checkpoint], experiment)
+                         for checkpoint in experiment["checkpoints"]}
+        runs = {f"{e}/{s}": training[e, s].result()[0] for e in experiment["estimators"] for s in experiment["seeds"]}
+        variance = {str(checkpoint): future.result() for checkpoint, future in variance_jobs.items()}
     for checkpoint in experiment["checkpoints"]:
-        policy = rc.make_policy(rc.Config().hidden, 0)
-        policy.load_state_dict(snapshots[checkpoint])
-        estimates = rc.gradient_estimates(policy, experiment["variance_batches"],
-                                          experiment["variance_episodes"], experiment["variance_seed"])
-        variance[str(checkpoint)] = {
-            name: {"total_variance": rc.total_variance(g), "standard_error": _variance_se(g),
-                   "mean_norm": float(np.linalg.norm(g.mean(axis=0))),
-                   "mean": g.mean(axis=0).tolist()}
-            for name, g in estimates.items()
-        }
         # the batch of update `checkpoint` was played by exactly this policy: its mean return
-        variance[str(checkpoint)]["mean_return"] = runs[f"reward_to_go_baseline/{experiment['seeds'][0]}"]["log"]["mean_return"][checkpoint]
+        variance[str(checkpoint)]["mean_return"] = runs[f"{kept[0]}/{kept[1]}"]["log"]["mean_return"][checkpoint]
 
     # πθ(right | x = 0, ẋ = 0, ϑ, ϑ̇) of the trained policy (seed 0, reward-to-go + baseline) on a grid
+    final_policy = rc.make_policy(rc.Config().hidden, 0)
+    final_policy.load_state_dict(final_state)
     k = experiment["policy_grid"]
     angle = np.linspace(-0.21, 0.21, k)                 # the episode ends at |ϑ| > 12° ≈ 0.2094 rad
     angular_velocity = np.linspace(-2.0, 2.0, k)
@@ -255,13 +275,13 @@ COLORS = {"trajectory_return": "#d62728", "reward_to_go": "#1f77b4", "reward_to_
 
 # --- figures --------------------------------------------------------------------------------------
 
-def _new_figure(salt, size=(7.0, 3.8)):
+def _new_figure(salt, lang, size=(7.0, 3.8)):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": f"agent-{salt}",
-                         "font.family": ["DejaVu Sans", "Noto Sans CJK SC", "sans-serif"],
+                         "font.family": plot_fonts(lang),
                          "axes.spines.top": False, "axes.spines.right": False})
     return plt.subplots(figsize=size)
 
@@ -307,7 +327,7 @@ def learning_curve_figure(results, lang="en"):
     grid, k = _grid(results), len(results["experiment"]["seeds"])
     curves = _on_grid(results, "reward_to_go_baseline", grid)
     median = np.median(curves, axis=0)
-    fig, ax = _new_figure("curve")
+    fig, ax = _new_figure("curve", lang)
     color = COLORS["reward_to_go_baseline"]
     for i, seed in enumerate(results["experiment"]["seeds"]):
         log = results["runs"][f"reward_to_go_baseline/{seed}"]["log"]
@@ -329,7 +349,7 @@ def estimators_figure(results, lang="en"):
     """Figure 2: the notes' R(τ) against reward-to-go against reward-to-go with a baseline."""
     t = TEXT[lang]
     grid, k = _grid(results), len(results["experiment"]["seeds"])
-    fig, ax = _new_figure("estimators")
+    fig, ax = _new_figure("estimators", lang)
     finals, solves = [], []
     for name in results["experiment"]["estimators"]:
         curves = _on_grid(results, name, grid)
@@ -353,7 +373,7 @@ def estimators_figure(results, lang="en"):
 def variance_figure(results, lang="en"):
     """Figure 3: tr Cov[ĝ] of each estimator at three frozen policies, log scale."""
     t, e = TEXT[lang], results["experiment"]
-    fig, ax = _new_figure("variance")
+    fig, ax = _new_figure("variance", lang)
     names = e["estimators"]
     width = 0.26
     rows = []
@@ -378,7 +398,7 @@ def variance_figure(results, lang="en"):
 def policy_figure(results, lang="en"):
     """Figure 4: πθ(right | ϑ, ϑ̇) of the trained policy, and one episode's path through that plane."""
     t, pm, tr = TEXT[lang], results["policy_map"], results["trajectory"]
-    fig, ax = _new_figure("policy", size=(6.4, 4.6))
+    fig, ax = _new_figure("policy", lang, size=(6.4, 4.6))
     angle, velocity = np.array(pm["angle"]), np.array(pm["angular_velocity"])
     image = ax.imshow(np.array(pm["p_right"]), origin="lower", aspect="auto", cmap="RdBu_r", vmin=0, vmax=1,
                       extent=(angle[0], angle[-1], velocity[0], velocity[-1]), interpolation="nearest")

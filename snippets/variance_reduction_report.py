@@ -1,21 +1,26 @@
 """Build-time table and plots of the variance-reduction page (not shown on the page).
 
 Every number comes from snippets/variance_reduction.py and snippets/short_corridor.py. The learning
-curves (about 10 s of numpy) are cached under .cache/variance-reduction/, keyed on a hash of
-short_corridor.py and the configuration.
+curves (about 12 s of numpy on one core) are cached under .cache/variance-reduction/, keyed on a
+hash of short_corridor.py, the code below that runs it and the configuration.
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import inspect
 import io
 import json
+import multiprocessing
+import os
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 import short_corridor as sc
+from _page_tools import plot_fonts
 import variance_reduction as vr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,13 +187,13 @@ def _svg_figure(fig, alt, caption):
                 f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
-def _new_figure():
+def _new_figure(lang):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "variance-reduction",
-                         "font.family": ["DejaVu Sans", "Noto Sans CJK SC", "sans-serif"],
+                         "font.family": plot_fonts(lang),
                          "axes.spines.top": False, "axes.spines.right": False})
     return plt.subplots(figsize=(7.0, 3.8))
 
@@ -208,7 +213,7 @@ def discount_figure(lang="en", n=1000):
     gammas, bias2, var = discount_tradeoff(n)
     mse = bias2 + var / n
     best = gammas[np.argmin(mse)]
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(lang)
     ax.plot(gammas, bias2, marker="o", ms=3, label=t["bias2"])
     ax.plot(gammas, var / n, marker="s", ms=3, label=t["varn"].format(n=n))
     ax.plot(gammas, mse, color="black", lw=2, label=t["mse"])
@@ -221,7 +226,7 @@ def discount_figure(lang="en", n=1000):
 def corridor_value_figure(lang="en"):
     t = TEXT[lang]
     p = np.linspace(0.01, 0.99, 197)
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(lang)
     ax.plot(p, sc.corridor_J(p), color="tab:red")
     ax.plot([sc.P_STAR], [sc.J_STAR], marker="*", ms=14, color="tab:green", ls="none",
             label=t["opt"].format(p=sc.P_STAR, J=sc.J_STAR))
@@ -237,20 +242,35 @@ LEARNING = {"episodes": 1000, "runs": 100, "seed": 2018, "alphas_13_1": [-12, -1
             "alpha_theta": -9, "alpha_w": -6, "alpha_no_baseline": -13}
 
 
+def _mean_curve(alpha_theta, alpha_w, config, seed):
+    """Mean G_0 per episode over the runs of one learner, in a worker process."""
+    rng = np.random.default_rng(seed)
+    return sc.reinforce_corridor(alpha_theta, config["episodes"], config["runs"], rng, alpha_w=alpha_w).mean(axis=0)
+
+
 def learning_curves(config=LEARNING):
-    """Mean G_0 per episode over the runs, for Figures 13.1 and 13.2; cached on code + config."""
+    """Mean G_0 per episode over the runs, for Figures 13.1 and 13.2; cached on code + config.
+
+    The four learners are independent, each with its own random stream, so they run in worker
+    processes side by side (one per core) and give the same curves however many cores there are.
+    """
     key = hashlib.sha256()
     key.update((ROOT / "snippets" / "short_corridor.py").read_bytes())
     key.update(json.dumps(config, sort_keys=True).encode())
+    for function in (learning_curves, _mean_curve):
+        key.update(inspect.getsource(function).encode())
     path = CACHE / f"learning-{key.hexdigest()[:16]}.npz"
     if path.exists():
         return dict(np.load(path))
-    rng = np.random.default_rng(config["seed"])
-    curves = {}
-    for e in config["alphas_13_1"]:
-        curves[f"a{-e}"] = sc.reinforce_corridor(2.0**e, config["episodes"], config["runs"], rng).mean(axis=0)
-    curves["baseline"] = sc.reinforce_corridor(2.0 ** config["alpha_theta"], config["episodes"], config["runs"], rng,
-                                               alpha_w=2.0 ** config["alpha_w"]).mean(axis=0)
+    learners = {f"a{-e}": (2.0**e, None) for e in config["alphas_13_1"]}
+    learners["baseline"] = (2.0 ** config["alpha_theta"], 2.0 ** config["alpha_w"])
+    streams = np.random.SeedSequence(config["seed"]).spawn(len(learners))
+    workers = min(len(learners), os.cpu_count() or 1)
+    # spawn, not fork: the notebook kernel that calls this runs threads of its own
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {name: pool.submit(_mean_curve, alpha_theta, alpha_w, config, stream)
+                   for (name, (alpha_theta, alpha_w)), stream in zip(learners.items(), streams)}
+        curves = {name: future.result() for name, future in futures.items()}
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(path, **curves)
     return curves
@@ -276,7 +296,7 @@ def figure_13_1(lang="en", config=LEARNING):
     t = TEXT[lang]
     curves = learning_curves(config)
     episodes = np.arange(1, config["episodes"] + 1)
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(lang)
     finals = []
     for e in config["alphas_13_1"]:
         c = curves[f"a{-e}"]
@@ -295,7 +315,7 @@ def figure_13_2(lang="en", config=LEARNING):
     curves = learning_curves(config)
     episodes = np.arange(1, config["episodes"] + 1)
     bl, nobl = curves["baseline"], curves[f"a{-config['alpha_no_baseline']}"]
-    fig, ax = _new_figure()
+    fig, ax = _new_figure(lang)
     ax.plot(episodes[::4], bl[::4], lw=1, color="tab:green", label=t["with_bl"])
     ax.plot(episodes[::4], nobl[::4], lw=1, color="tab:red", label=t["without_bl"])
     ax.axhline(sc.J_STAR, color="gray", ls="--", label=t["vstar"])
