@@ -1,12 +1,13 @@
 # Two commands set up everything on a fresh machine (Python 3.11+, Node 20+):
 #   make serve   install, then build and serve the site on http://127.0.0.1:8000/
 #   make test    install (Chromium too), then run the whole test suite, strict build included
+# Both install the CJK font of the Chinese plots (fonts-noto-cjk, with apt-get) when it is missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install browser serve site test bench clean
+.PHONY: install fonts browser serve site test bench clean
 
 # Re-install only when a pin changes.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -21,13 +22,16 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-browser:
+fonts:
+	bash scripts/install-fonts.sh
+
+browser: fonts
 	bash scripts/install-browser.sh
 
-serve: install
+serve: install fonts
 	$(BIN)/mkdocs serve
 
-site: install
+site: install fonts
 	$(BIN)/mkdocs build --strict
 
 test: install browser

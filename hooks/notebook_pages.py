@@ -6,6 +6,8 @@
 - Links: nbconvert leaves `[text](glossary.md#score)` as a link to the Markdown file; it is resolved
   to the page's URL as MkDocs does on Markdown pages, and a link to a missing page fails the build.
 - Code: nbconvert's highlighted blocks get the `<code>` element Material puts its copy button on.
+- Stderr: what a cell writes to stderr (a warning, a missing font) would be shown to readers as it
+  is; each such output is reported as a build warning naming the page, so a strict build fails.
 - Size: mkdocs-jupyter inlines JupyterLab's stylesheet (~0.6 MB) into every notebook page. It is
   written once to `assets/notebook-<hash>.css` and linked instead, so the browser caches it.
 """
@@ -15,6 +17,7 @@ import hashlib
 import logging
 import posixpath
 import re
+from html import unescape
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
@@ -27,6 +30,7 @@ MD_LINK = re.compile(r'href="(?P<path>(?![a-z][a-z0-9+.-]*:|/|#)[^"#]*\.md)(?P<a
 CELL_ID = re.compile(r'id="cell-id=([\w-]+)"')
 HIGHLIGHTED = re.compile(r'<div class="highlight(?P<classes>[^"]*)"><pre>(?P<code>.*?)</pre></div>', re.S)
 STYLE = re.compile(r"<style[^>]*>(?P<css>.*?)</style>", re.S)
+STDERR = re.compile(r'data-mime-type="application/vnd\.jupyter\.stderr"[^>]*>\s*<pre>(?P<text>.*?)</pre>', re.S)
 LARGE_STYLE = 2000  # characters; small per-output styles stay inline
 
 _stylesheets: dict[str, str] = {}  # file name -> css, written after the build
@@ -100,9 +104,17 @@ def link_stylesheets(html: str, page) -> str:
     return f'<link rel="stylesheet" href="{to_root}assets/{name}">\n' + html
 
 
+def report_stderr(html: str, page) -> None:
+    """One build warning per distinct stderr text of the page's cells."""
+    texts = dict.fromkeys(unescape(re.sub(r"<[^>]+>", "", m.group("text"))).strip() for m in STDERR.finditer(html))
+    for text in texts:
+        log.warning(f"docs/{page.file.src_path}: a notebook cell wrote to stderr, which the page would show: {text}")
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if not is_notebook(html):
         return html
+    report_stderr(html, page)
     html, renamed = fix_headings(html)
     fix_toc(page.toc, renamed)
     html = resolve_links(html, page, files)

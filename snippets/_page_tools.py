@@ -3,8 +3,10 @@
 A notebook page shows a snippet section with `show_section("file.py", "name")`: the same text that
 `--8<-- "file.py:name"` embeds on a Markdown page, read from the file itself, so there is one copy.
 """
-from pathlib import Path
+import functools
 import re
+import sys
+from pathlib import Path
 
 SNIPPETS = Path(__file__).resolve().parent
 ROOT = SNIPPETS.parent
@@ -26,3 +28,54 @@ def show_section(file_name, section):
     from IPython.display import Markdown
 
     return Markdown(f"```python\n{section_source(file_name, section)}```")
+
+
+CJK_FONT = "Noto Sans CJK SC"
+INSTALL_CJK_FONT = "Debian/Ubuntu: sudo apt-get install fonts-noto-cjk; other systems: any Noto Sans CJK SC"
+
+
+@functools.lru_cache(maxsize=None)
+def has_font(family):
+    """Whether matplotlib finds an installed font of this family (no fallback to its default)."""
+    from matplotlib import font_manager
+
+    def found():
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        except ValueError:
+            return False
+        return True
+
+    if found():
+        return True
+    # matplotlib keeps the font list it made on first use; fonts installed since are not in it
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):    # a font file matplotlib cannot read
+                pass
+    return found()
+
+
+def plot_fonts(lang):
+    """matplotlib's font.family for a plot on a page in `lang`.
+
+    The plots are SVG with text kept as text: the reader's browser draws the letters, and matplotlib
+    uses these fonts only to measure them (label, title and legend sizes). Chinese labels need a CJK
+    font to be measured right. Without one, the plot is still drawn, and one line on stderr says
+    what to install; the build reports it as a warning naming the page (a strict build fails).
+    """
+    if lang != "zh":
+        return ["DejaVu Sans", "sans-serif"]
+    if not has_font(CJK_FONT):
+        _warn_once(f"no '{CJK_FONT}' font for matplotlib: the Chinese labels of this page's plots are "
+                   f"measured with the wrong widths. Install it ({INSTALL_CJK_FONT}) and rebuild.")
+        return ["DejaVu Sans", "sans-serif"]
+    return ["DejaVu Sans", CJK_FONT, "sans-serif"]
+
+
+@functools.lru_cache(maxsize=None)
+def _warn_once(message):
+    print(message, file=sys.stderr)

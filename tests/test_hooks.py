@@ -111,3 +111,34 @@ def test_notebook_cells_are_numbered_with_selector_safe_ids():
     page = types.SimpleNamespace(url="agent/", toc=[], file=types.SimpleNamespace(src_uri="en/agent.md", src_path="en/agent.md"))
     out = notebook_pages.on_page_content(html, page, {}, files=None)
     assert 'id="cell-1"' in out and 'id="cell-2"' in out and "cell-id=" not in out
+
+
+def test_notebook_stderr_is_a_build_warning_naming_the_page(caplog):
+    import types
+
+    import notebook_pages
+
+    page = types.SimpleNamespace(file=types.SimpleNamespace(src_path="zh/agent.md"))
+    stderr = ('<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="application/vnd.jupyter.stderr" '
+              "tabindex=\"0\">\n<pre>findfont: Font family 'Noto Sans CJK SC' not found.\n</pre>\n</div>")
+    stdout = stderr.replace("stderr", "stdout").replace("findfont", "trained")
+    with caplog.at_level("WARNING", logger="mkdocs.hooks.notebook_pages"):
+        notebook_pages.report_stderr(stdout, page)
+        assert caplog.messages == []
+        notebook_pages.report_stderr(stderr * 3, page)   # the same text three times: one warning
+    assert caplog.messages == ["docs/zh/agent.md: a notebook cell wrote to stderr, which the page would show: "
+                               "findfont: Font family 'Noto Sans CJK SC' not found."]
+
+
+def test_chinese_plots_ask_for_a_cjk_font_and_say_when_it_is_missing(monkeypatch, capsys):
+    sys.path.insert(0, str(ROOT / "snippets"))
+    import _page_tools
+
+    assert "Noto Sans CJK SC" not in _page_tools.plot_fonts("en")
+    monkeypatch.setattr(_page_tools, "has_font", lambda family: True)
+    assert _page_tools.plot_fonts("zh") == ["DejaVu Sans", "Noto Sans CJK SC", "sans-serif"]
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(_page_tools, "has_font", lambda family: False)
+    _page_tools._warn_once.cache_clear()                                   # said once per process
+    assert _page_tools.plot_fonts("zh") == ["DejaVu Sans", "sans-serif"]   # no findfont message per label
+    assert "fonts-noto-cjk" in capsys.readouterr().err
