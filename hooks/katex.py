@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 log = logging.getLogger("mkdocs.hooks.katex")
 
@@ -74,7 +75,7 @@ def render(tex: str, display: bool) -> str:
 class _Errors(list):
     def render(self, tex: str, display: bool) -> str:
         try:
-            return render(tex, display)
+            return f"<!--katex-->{render(tex, display)}<!--/katex-->"  # marked for on_page_context
         except ValueError as error:
             self.append(f"{error}\n      TeX: {tex.strip()}")
             return ""
@@ -107,7 +108,7 @@ TOC_MATH = re.compile(r"\\\((?P<tex>.*?)\\\)", re.S)
 def render_toc(items, errors: _Errors) -> None:
     """Headings with math: the table of contents gets the same KaTeX HTML as the heading."""
     for item in items:
-        item.title = TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False), item.title)
+        item.title = FORMULA.sub(r"\1", TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False), item.title))
         render_toc(item.children, errors)
 
 
@@ -125,6 +126,50 @@ def on_page_content(html_content: str, page, config, files) -> str:
         details = "\n  - ".join(errors) if errors else "unrendered display math ($$) left in the page"
         raise PluginError(f"KaTeX could not render math in docs/{page.file.src_path}:\n  - {details}")
     return html_content
+
+
+# Material's search plugin parses every page's HTML tag by tag, in Python; KaTeX writes a dozen
+# elements per symbol, which made indexing half of each rebuild. So the plugin is given the page
+# with each formula swapped for the text it indexed anyway (the visible HTML's, without the MathML),
+# and the formulas are put back into the finished page.
+FORMULA = re.compile(r"<!--katex-->(.*?)<!--/katex-->", re.S)
+MATHML = re.compile(r'<span class="katex-mathml" data-search-exclude="mathml">.*?</math></span>', re.S)
+TAG = re.compile(r"<[^>]+>")
+PLACEHOLDER = re.compile(r'<span data-katex-formula="(\d+)">[^<]*</span>')
+_formulas: dict[str, list[str]] = {}  # page URL -> the formulas swapped out of its content
+
+
+def indexed_text(formula: str) -> str:
+    """The text the search plugin takes from a formula's HTML: its text nodes, the MathML's left
+    out, a node of only whitespace read as one space (and not two in a row), as its parser does."""
+    pieces: list[str] = []
+    for node in TAG.split(MATHML.sub("", formula)):
+        if not node:
+            continue
+        if html.unescape(node).isspace():
+            if not pieces or not pieces[-1].isspace():
+                pieces.append(" ")
+        else:
+            pieces.append(node.replace("\n", " "))
+    return "".join(pieces)
+
+
+@event_priority(100)  # before the search plugin indexes page.content
+def on_page_context(context, page, config, nav):
+    formulas = _formulas[page.url] = []
+
+    def swap(match: re.Match) -> str:
+        formulas.append(match.group(1).replace(' data-search-exclude="mathml"', ""))
+        return f'<span data-katex-formula="{len(formulas) - 1}">{indexed_text(match.group(1))}</span>'
+
+    page.content = FORMULA.sub(swap, page.content)
+    return context
+
+
+@event_priority(100)  # before any other hook reads the page
+def on_post_page(output: str, page, config) -> str:
+    formulas = _formulas.pop(page.url, [])
+    return PLACEHOLDER.sub(lambda match: formulas[int(match.group(1))], output)
 
 
 def on_post_build(config) -> None:

@@ -142,3 +142,32 @@ def test_chinese_plots_ask_for_a_cjk_font_and_say_when_it_is_missing(monkeypatch
     _page_tools._warn_once.cache_clear()                                   # said once per process
     assert _page_tools.plot_fonts("zh") == ["DejaVu Sans", "sans-serif"]   # no findfont message per label
     assert "fonts-noto-cjk" in capsys.readouterr().err
+
+
+def test_search_indexes_the_same_text_from_the_light_page_and_the_page_gets_its_formulas_back():
+    """Material's search plugin gets each formula as plain text (fast to parse), the reader the KaTeX."""
+    import types
+
+    from material.plugins.search.plugin import SearchIndex
+
+    errors = katex._Errors()
+    content = katex.render_markdown_page(
+        '<h2 id="g">Gradient</h2><p>With <span class="arithmatex">\\(\\nabla_\\theta \\log \\pi_\\theta(a|s)\\)</span>'
+        ' and</p>\n<div class="arithmatex">\\[\\mathbb{E}[f(x)] = \\sum_x p(x)\\, f(x) \\quad\\text{(definition of expectation)}\\]</div>',
+        errors)
+    assert errors == []
+
+    def index(html):
+        page = types.SimpleNamespace(content=html, meta={}, toc=[], url="p/", title="P")
+        search = SearchIndex()
+        search.add_entry_from_context(page)
+        return search.entries
+
+    page = types.SimpleNamespace(content=content, url="p/")
+    katex.on_page_context({}, page=page, config={}, nav=None)
+    assert 'class="katex' not in page.content                         # the plugin parses text only
+    assert index(page.content) == index(content)                      # and indexes the same text
+    rendered = katex.on_post_page(f"<html>{page.content}</html>", page=page, config={})
+    # what the search plugin leaves of the page: its own marks removed (katex's sentinels are never seen)
+    expected = content.replace(' data-search-exclude="mathml"', "").replace("<!--katex-->", "").replace("<!--/katex-->", "")
+    assert rendered == f"<html>{expected}</html>"
