@@ -2,16 +2,36 @@
 
 mkdocs-jupyter executes each notebook with an NbConvertApp that reads the Jupyter config files on
 JUPYTER_CONFIG_PATH. Putting hooks/jupyter_config/ first on that path applies the project's
-settings (see the file there) whatever the reader's own ~/.jupyter holds, and only to this build.
+settings (see the files there) whatever the reader's own ~/.jupyter holds, and only to this build.
 """
 import os
+import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+from traitlets.config.loader import PyFileConfigLoader
+
 CONFIG_DIR = Path(__file__).resolve().parent / "jupyter_config"
+CONFIG_FILE = CONFIG_DIR / "jupyter_nbconvert_config.py"
 
 
 def on_config(config):
+    # NbConvertApp only logs a config file that raises, and runs on without it: check it here.
+    try:
+        PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_DIR)).load_config()
+    except Exception as error:
+        raise PluginError(f"{CONFIG_FILE.relative_to(CONFIG_DIR.parent.parent)} does not load: "
+                          f"{type(error).__name__}: {error}") from error
+    if str(CONFIG_DIR) not in sys.path:
+        sys.path.insert(0, str(CONFIG_DIR))
     paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     if str(CONFIG_DIR) not in paths:
         os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(CONFIG_DIR), *paths])
     return config
+
+
+def on_pre_page(page, config, files):
+    import cached_execution  # the module the config file gives nbconvert (CONFIG_DIR is on sys.path)
+
+    cached_execution.current_page = page.file.src_uri  # mkdocs-jupyter converts this page next
+    return page

@@ -73,6 +73,19 @@ def test_notebook_kernels_get_the_project_jupyter_config(monkeypatch, tmp_path):
     preprocessor = ExecutePreprocessor(config=app.config)
     assert preprocessor.shutdown_kernel == "immediate"
     assert KernelManager(config=app.config).transport == "ipc"
+    assert "CachedExecutePreprocessor" in [getattr(p, "__name__", p) for p in app.config.HTMLExporter.default_preprocessors]
+
+
+def test_a_jupyter_config_that_does_not_load_fails_the_build_naming_it(tmp_path, monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    folder = tmp_path / "hooks" / "jupyter_config"
+    folder.mkdir(parents=True)
+    (folder / "jupyter_nbconvert_config.py").write_text("c.KernelManager.transport = undefined_name\n")
+    monkeypatch.setattr(notebook_kernel, "CONFIG_DIR", folder)
+    monkeypatch.setattr(notebook_kernel, "CONFIG_FILE", folder / "jupyter_nbconvert_config.py")
+    with pytest.raises(PluginError, match=r"jupyter_config/jupyter_nbconvert_config.py does not load: NameError"):
+        notebook_kernel.on_config({})
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -171,3 +184,34 @@ def test_search_indexes_the_same_text_from_the_light_page_and_the_page_gets_its_
     # what the search plugin leaves of the page: its own marks removed (katex's sentinels are never seen)
     expected = content.replace(' data-search-exclude="mathml"', "").replace("<!--katex-->", "").replace("<!--/katex-->", "")
     assert rendered == f"<html>{expected}</html>"
+
+
+def test_a_notebook_runs_again_only_when_its_code_or_the_snippets_change(tmp_path, monkeypatch):
+    """Prose edits reuse the last outputs (no kernel); code and snippet edits execute; errors are not kept."""
+    import nbformat
+    from nbclient.exceptions import CellExecutionError
+
+    sys.path.insert(0, str(ROOT / "hooks" / "jupyter_config"))
+    import cached_execution
+
+    monkeypatch.setattr(cached_execution, "CACHE", tmp_path)
+    monkeypatch.setattr(cached_execution, "current_page", "zh/agent.md")
+    fingerprint = ["snippets v1"]
+    monkeypatch.setattr(cached_execution, "code_fingerprint", lambda: fingerprint[0])
+
+    def run(prose, code="import os\nprint(os.getpid())"):          # a new kernel prints a new pid
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+        nb.cells = [nbformat.v4.new_markdown_cell(prose), nbformat.v4.new_code_cell(code)]
+        cached_execution.CachedExecutePreprocessor(timeout=120, shutdown_kernel="immediate").preprocess(nb, {})
+        return nb.cells[1].outputs[0]["text"]
+
+    first = run("Some prose.")
+    assert (tmp_path / "zh-agent.json").exists()
+    assert run("Other prose.") == first                               # from the cache: no kernel ran
+    assert run("Other prose.", code="import os\nprint(os.getpid())  # edited") != first
+    fingerprint[0] = "snippets v2"
+    assert run("Other prose.") != first                               # the code the pages import changed
+    with pytest.raises(CellExecutionError):
+        run("Prose.", code="raise RuntimeError('diverged')")
+    with pytest.raises(CellExecutionError):                           # a failed run left nothing to reuse
+        run("Other prose.", code="raise RuntimeError('diverged')")

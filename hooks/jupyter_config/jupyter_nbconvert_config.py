@@ -11,3 +11,19 @@ c.KernelManager.transport = "ipc"
 # "idle" status while the main thread closes the IOPub thread's pipes, and the kernel then logs
 # "ERROR:tornado.general:Uncaught exception in ZMQStream callback" into the build log now and then.
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
+
+# Run the notebook only when its code changed; a prose edit reuses the last outputs
+# (see cached_execution.py beside this file).
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+if str(Path(__file__).resolve().parent) not in sys.path:  # this file is read once per notebook
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cached_execution import CachedExecutePreprocessor  # noqa: E402
+from nbconvert.exporters.exporter import Exporter  # noqa: E402
+
+c.HTMLExporter.default_preprocessors = [
+    CachedExecutePreprocessor if name == "nbconvert.preprocessors.ExecutePreprocessor" else name
+    for name in Exporter.class_traits()["default_preprocessors"].default()
+]
+assert CachedExecutePreprocessor in c.HTMLExporter.default_preprocessors, "nbconvert renamed ExecutePreprocessor"

@@ -1,0 +1,64 @@
+"""Execute a notebook page only when its code changes; otherwise reuse the outputs of the last run.
+
+mkdocs-jupyter caches the finished page keyed on the whole notebook text, so a prose edit of a
+notebook page ran every cell again under `mkdocs serve` (a kernel, imports, plots: about 4 s).
+CachedExecutePreprocessor takes the place of nbconvert's ExecutePreprocessor (and its config). It
+keeps one file per notebook page with the outputs of its last run and the key they belong to: the
+code cells (the page's language among them), the kernel, and every file of the code the pages
+import (snippets/, pyproject.toml, as in hooks/notebook_cache.py). A notebook whose cells raise
+leaves no file: the build fails as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".cache" / "notebook-outputs"
+current_page: str | None = None  # "zh/agent.md", set by hooks/notebook_kernel.py before the page is converted
+
+
+def code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in [*sorted((ROOT / "snippets").rglob("*.py")), ROOT / "pyproject.toml"]:
+        if "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class CachedExecutePreprocessor(ExecutePreprocessor):
+    def outputs_key(self, nb) -> str:
+        digest = hashlib.sha256(code_fingerprint().encode())
+        digest.update((self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "")).encode())
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                digest.update(b"\0" + cell.source.encode())
+        return digest.hexdigest()
+
+    def preprocess(self, nb, resources=None, km=None):
+        key = self.outputs_key(nb)
+        # one file per page (zh-agent.json), overwritten when its code changes: nothing piles up
+        path = CACHE / (f"{current_page.removesuffix('.md').replace('/', '-')}.json" if current_page else f"{key[:20]}.json")
+        code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if saved.get("key") == key:
+            for cell, outputs in zip(code_cells, saved["cells"], strict=True):
+                cell.outputs = [nbformat.from_dict(output) for output in outputs["outputs"]]
+                cell.execution_count = outputs["execution_count"]
+            nb.metadata["language_info"] = saved["language_info"]
+            return nb, resources
+        nb, resources = super().preprocess(nb, resources, km)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({
+            "key": key, "language_info": nb.metadata.get("language_info", {}),
+            "cells": [{"outputs": cell.outputs, "execution_count": cell.execution_count} for cell in code_cells],
+        }), encoding="utf-8")
+        partial.replace(path)  # atomic: a concurrent build never reads half a file
+        return nb, resources
