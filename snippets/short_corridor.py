@@ -1,6 +1,6 @@
 """Sutton & Barto (2018), Example 13.1: the short corridor with switched actions.
 
-Shown on the variance-reduction page (formulas G7-G10). Run: python snippets/short_corridor.py
+Shown on the short-corridor page (formulas G7-G10). Run: python snippets/short_corridor.py
 Three non-terminal states s1 s2 s3 and a terminal state to the right of s3; reward −1 per step.
 "right"/"left" move as named in s1 (where left bumps into the wall) and s3, but are switched in s2.
 All states look the same to the agent: x(s, right) = [1, 0], x(s, left) = [0, 1] in every s, so a

@@ -1,4 +1,4 @@
-"""Build-time table and plots of the variance-reduction page (not shown on the page).
+"""Build-time table and plots of the variance-reduction and short-corridor pages (not shown on them).
 
 Every number comes from snippets/variance_reduction.py and snippets/short_corridor.py. The learning
 curves (about 12 s of numpy on one core) are cached under .cache/variance-reduction/, keyed on a

@@ -174,9 +174,9 @@ def test_a_translation_that_drops_an_embed_is_caught():
     ("zh", r"\$2\^\{-12\}\$ 在 1000 个回合上表现更好"),
 ])
 def test_the_corridor_step_size_the_prose_names_is_the_one_this_build_measured(site_build, lang, claim):
-    """The variance-reduction page says in words which step size did best; the build's table decides."""
-    assert re.search(claim, source(lang, "variance-reduction.md")), "the prose no longer names 2^-12"
-    built = site_build.site / ("" if lang == "en" else "zh") / "variance-reduction" / "index.html"
+    """The short-corridor page says in words which step size did best; the build's table decides."""
+    assert re.search(claim, source(lang, "short-corridor.md")), "the prose no longer names 2^-12"
+    built = site_build.site / ("" if lang == "en" else "zh") / "short-corridor" / "index.html"
     measured = re.search(r"<strong>2([⁻¹²³⁴]+)</strong>", built.read_text(encoding="utf-8"))
     assert measured is not None, f"{built}: no best step size in the learning summary"
     assert measured.group(1) == "⁻¹²", f"this build measured 2{measured.group(1)} as the best step size"
