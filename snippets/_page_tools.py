@@ -4,6 +4,7 @@ A notebook page shows a snippet section with `show_section("file.py", "name")`: 
 `--8<-- "file.py:name"` embeds on a Markdown page, read from the file itself, so there is one copy.
 """
 import functools
+import os
 import re
 import sys
 from pathlib import Path
@@ -79,3 +80,8 @@ def plot_fonts(lang):
 @functools.lru_cache(maxsize=None)
 def _warn_once(message):
     print(message, file=sys.stderr)
+
+
+def usable_cores():
+    """CPUs this process may run on (its affinity mask), not all the machine has."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -24,7 +24,7 @@ import numpy as np
 
 import policy_gradient
 import reinforce_cartpole as rc
-from _page_tools import plot_fonts
+from _page_tools import plot_fonts, usable_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "agent"
@@ -107,7 +107,7 @@ def run_experiment(experiment=EXPERIMENT, workers=None):
 
     kept = ("reward_to_go_baseline", experiment["seeds"][0])
     jobs = [kept] + [(e, s) for e in experiment["estimators"] for s in experiment["seeds"] if (e, s) != kept]
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    workers = workers or min(len(jobs), usable_cores())
     # spawn, not fork: the notebook kernel that calls this runs threads of its own
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         training = {job: pool.submit(_train_run, *job, experiment) for job in jobs}

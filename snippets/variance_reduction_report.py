@@ -12,7 +12,6 @@ import inspect
 import io
 import json
 import multiprocessing
-import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 import short_corridor as sc
-from _page_tools import plot_fonts
+from _page_tools import plot_fonts, usable_cores
 import variance_reduction as vr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,7 +264,7 @@ def learning_curves(config=LEARNING):
     learners = {f"a{-e}": (2.0**e, None) for e in config["alphas_13_1"]}
     learners["baseline"] = (2.0 ** config["alpha_theta"], 2.0 ** config["alpha_w"])
     streams = np.random.SeedSequence(config["seed"]).spawn(len(learners))
-    workers = min(len(learners), os.cpu_count() or 1)
+    workers = min(len(learners), usable_cores())
     # spawn, not fork: the notebook kernel that calls this runs threads of its own
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {name: pool.submit(_mean_curve, alpha_theta, alpha_w, config, stream)
