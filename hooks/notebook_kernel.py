@@ -22,8 +22,8 @@ def on_config(config):
     except Exception as error:
         raise PluginError(f"{CONFIG_FILE.relative_to(CONFIG_DIR.parent.parent)} does not load: "
                           f"{type(error).__name__}: {error}") from error
-    if str(CONFIG_DIR) not in sys.path:
-        sys.path.insert(0, str(CONFIG_DIR))
+    if str(CONFIG_DIR.parent) not in sys.path:
+        sys.path.insert(0, str(CONFIG_DIR.parent))  # hooks/, for cached_execution
     paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     if str(CONFIG_DIR) not in paths:
         os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(CONFIG_DIR), *paths])
@@ -31,7 +31,7 @@ def on_config(config):
 
 
 def on_pre_page(page, config, files):
-    import cached_execution  # the module the config file gives nbconvert (CONFIG_DIR is on sys.path)
+    import cached_execution  # the module the config file gives nbconvert (hooks/ is on sys.path)
 
     cached_execution.current_page = page.file.src_uri  # mkdocs-jupyter converts this page next
     return page

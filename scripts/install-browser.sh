@@ -13,8 +13,5 @@ if ! command -v apt-get >/dev/null; then
   echo "install-browser: no apt-get here. Install Chromium (or Chrome) yourself." >&2
   exit 1
 fi
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-$sudo apt-get update -qq
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+bash "$(dirname "$0")/apt-install.sh" chromium
 have_browser || { echo "install-browser: Chromium is still missing after apt-get" >&2; exit 1; }

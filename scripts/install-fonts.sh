@@ -20,8 +20,5 @@ if ! command -v apt-get >/dev/null; then
   echo "install-fonts: no apt-get here. Install the font Noto Sans CJK SC yourself (the Chinese plots need it)." >&2
   exit 0
 fi
-sudo=""
-if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-$sudo apt-get update -qq
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+bash "$(dirname "$0")/apt-install.sh" fonts-noto-cjk
 have_cjk_font || { echo "install-fonts: Noto Sans CJK SC is still missing after apt-get" >&2; exit 1; }

@@ -191,7 +191,6 @@ def test_a_notebook_runs_again_only_when_its_code_or_the_snippets_change(tmp_pat
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
-    sys.path.insert(0, str(ROOT / "hooks" / "jupyter_config"))
     import cached_execution
 
     monkeypatch.setattr(cached_execution, "CACHE", tmp_path)

@@ -13,12 +13,13 @@ c.KernelManager.transport = "ipc"
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
 # Run the notebook only when its code changed; a prose edit reuses the last outputs
-# (see cached_execution.py beside this file).
+# (see hooks/cached_execution.py).
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-if str(Path(__file__).resolve().parent) not in sys.path:  # this file is read once per notebook
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+HOOKS = str(Path(__file__).resolve().parent.parent)
+if HOOKS not in sys.path:  # this file is read once per notebook
+    sys.path.insert(0, HOOKS)
 from cached_execution import CachedExecutePreprocessor  # noqa: E402
 from nbconvert.exporters.exporter import Exporter  # noqa: E402
 

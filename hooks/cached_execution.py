@@ -1,5 +1,7 @@
 """Execute a notebook page only when its code changes; otherwise reuse the outputs of the last run.
 
+Not a hook of its own: hooks/jupyter_config/jupyter_nbconvert_config.py hands the class to nbconvert.
+
 mkdocs-jupyter caches the finished page keyed on the whole notebook text, so a prose edit of a
 notebook page ran every cell again under `mkdocs serve` (a kernel, imports, plots: about 4 s).
 CachedExecutePreprocessor takes the place of nbconvert's ExecutePreprocessor (and its config). It
@@ -18,18 +20,11 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
 
-ROOT = Path(__file__).resolve().parents[2]
+from notebook_cache import code_fingerprint  # the same key mkdocs-jupyter's cache folder is named after
+
+ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "notebook-outputs"
 current_page: str | None = None  # "zh/agent.md", set by hooks/notebook_kernel.py before the page is converted
-
-
-def code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in [*sorted((ROOT / "snippets").rglob("*.py")), ROOT / "pyproject.toml"]:
-        if "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class CachedExecutePreprocessor(ExecutePreprocessor):
