@@ -73,9 +73,10 @@ def render(tex: str, display: bool) -> str:
 
 
 class _Errors(list):
-    def render(self, tex: str, display: bool) -> str:
+    def render(self, tex: str, display: bool, marked: bool = True) -> str:
         try:
-            return f"<!--katex-->{render(tex, display)}<!--/katex-->"  # marked for on_page_context
+            rendered = render(tex, display)
+            return f"<!--katex-->{rendered}<!--/katex-->" if marked else rendered  # marks: see on_page_context
         except ValueError as error:
             self.append(f"{error}\n      TeX: {tex.strip()}")
             return ""
@@ -108,7 +109,7 @@ TOC_MATH = re.compile(r"\\\((?P<tex>.*?)\\\)", re.S)
 def render_toc(items, errors: _Errors) -> None:
     """Headings with math: the table of contents gets the same KaTeX HTML as the heading."""
     for item in items:
-        item.title = FORMULA.sub(r"\1", TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False), item.title))
+        item.title = TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False, marked=False), item.title)
         render_toc(item.children, errors)
 
 
