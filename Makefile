@@ -2,12 +2,13 @@
 #   make serve   install, then build and serve the site on http://127.0.0.1:8000/
 #   make test    install (Chromium too), then run the whole test suite, strict build included
 # Both install the CJK font of the Chinese plots (fonts-noto-cjk, with apt-get) when it is missing.
+# The inner loop: `make test-fast`, every test but the full build and the browser (pytest -m "not site").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install fonts browser serve site test bench clean
+.PHONY: install fonts browser serve site test test-fast bench clean
 
 # Re-install only when a pin changes.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -36,6 +37,10 @@ site: install fonts
 
 test: install browser
 	$(BIN)/python -m pytest
+
+# No site build, no Chromium: the snippets, the hooks, the page sources, the workflows (about a minute).
+test-fast: install
+	$(BIN)/python -m pytest -m "not site"
 
 bench: install
 	$(BIN)/python benchmarks/bench_reinforce_cartpole.py

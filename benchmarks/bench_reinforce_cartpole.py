@@ -5,7 +5,8 @@ or until the Config's budget of environment steps runs out. Prints, per seed and
 wall seconds and environment steps to solve (wall time of the training loop only, after imports),
 then one JSON line:
   {"solved": 5, "seeds": 5, "median_wall_s": ..., "median_env_steps": ...}
-Medians are over all seeds; a seed that does not solve counts as infinitely slow.
+Medians are over all seeds; a seed that does not solve counts as infinitely slow, and makes the
+benchmark exit with status 1 (the test suite only runs a few updates: the full solve is checked here).
 Run: python benchmarks/bench_reinforce_cartpole.py [--seeds 0 1 2 3 4]
 """
 import argparse
@@ -47,7 +48,8 @@ def main():
     print(json.dumps({"solved": solved, "seeds": len(args.seeds),
                       "median_wall_s": round(median_wall, 2) if math.isfinite(median_wall) else None,
                       "median_env_steps": int(median_steps) if math.isfinite(median_steps) else None}))
+    return 0 if solved == len(args.seeds) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

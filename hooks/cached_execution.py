@@ -6,21 +6,20 @@ mkdocs-jupyter caches the finished page keyed on the whole notebook text, so a p
 notebook page ran every cell again under `mkdocs serve` (a kernel, imports, plots: about 4 s).
 CachedExecutePreprocessor takes the place of nbconvert's ExecutePreprocessor (and its config). It
 keeps one file per notebook page with the outputs of its last run and the key they belong to: the
-code cells (the page's language among them), the kernel, and every file of the code the pages
-import (snippets/, pyproject.toml, as in hooks/notebook_cache.py). A notebook whose cells raise
-leaves no file: the build fails as before.
+code cells (the page's language among them), the kernel, and the code they use (the snippet files
+they import or show, transitively, and pyproject.toml, as in hooks/notebook_cache.py). A notebook
+whose cells raise leaves no file: the build fails as before.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
 
-from notebook_cache import code_fingerprint  # the same key mkdocs-jupyter's cache folder is named after
+from notebook_cache import cache_tools, code_fingerprint  # the key mkdocs-jupyter's cache folder is named after
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "notebook-outputs"
@@ -29,11 +28,11 @@ current_page: str | None = None  # "zh/agent.md", set by hooks/notebook_kernel.p
 
 class CachedExecutePreprocessor(ExecutePreprocessor):
     def outputs_key(self, nb) -> str:
-        digest = hashlib.sha256(code_fingerprint().encode())
+        code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+        digest = hashlib.sha256(code_fingerprint("\n".join(code)).encode())
         digest.update((self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "")).encode())
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                digest.update(b"\0" + cell.source.encode())
+        for source in code:
+            digest.update(b"\0" + source.encode())
         return digest.hexdigest()
 
     def preprocess(self, nb, resources=None, km=None):
@@ -49,11 +48,8 @@ class CachedExecutePreprocessor(ExecutePreprocessor):
             nb.metadata["language_info"] = saved["language_info"]
             return nb, resources
         nb, resources = super().preprocess(nb, resources, km)
-        CACHE.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({
+        cache_tools.write_atomically(path, json.dumps({  # a concurrent build never reads half a file
             "key": key, "language_info": nb.metadata.get("language_info", {}),
             "cells": [{"outputs": cell.outputs, "execution_count": cell.execution_count} for cell in code_cells],
-        }), encoding="utf-8")
-        partial.replace(path)  # atomic: a concurrent build never reads half a file
+        }).encode())
         return nb, resources

@@ -8,17 +8,16 @@ Chinese text, linked or not (a space stays between Chinese and Latin text).
 """
 import re
 
+from html_regions import outside_protected
+
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026"
 BREAK = re.compile(rf"(?<=[{CJK}])[ \t]*\n[ \t]*(?=[{CJK}])")
 LINK_AFTER_CJK = re.compile(rf"(?<=[{CJK}])[ \t]+(?=<a\b[^>]*>[{CJK}])")
 CJK_AFTER_LINK = re.compile(rf"(?<=[{CJK}]</a>)[ \t]+(?=[{CJK}])")
-PROTECTED = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>|<textarea\b.*?</textarea>)", re.S)
 
 
 def join_cjk_lines(html: str) -> str:
-    parts = PROTECTED.split(html)
-    parts[::2] = [CJK_AFTER_LINK.sub("", LINK_AFTER_CJK.sub("", BREAK.sub("", part))) for part in parts[::2]]
-    return "".join(parts)
+    return outside_protected(html, lambda text: CJK_AFTER_LINK.sub("", LINK_AFTER_CJK.sub("", BREAK.sub("", text))))
 
 
 def on_page_content(html, page, config, files):

@@ -72,14 +72,34 @@ def render(tex: str, display: bool) -> str:
     return _rendered[key]
 
 
+EQUATION_TAG = re.compile(r"\\tag\*?\{\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*\}")
+DISPLAY_OPEN = '<span class="katex-display">'
+
+
 class _Errors(list):
+    """One page's formulas: KaTeX's errors, and the equation ids already given on the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.equation_ids: set[str] = set()
+
     def render(self, tex: str, display: bool, marked: bool = True) -> str:
         try:
             rendered = render(tex, display)
-            return f"<!--katex-->{rendered}<!--/katex-->" if marked else rendered  # marks: see on_page_context
         except ValueError as error:
             self.append(f"{error}\n      TeX: {tex.strip()}")
             return ""
+        if display:
+            rendered = self.anchor(tex, rendered)
+        return f"<!--katex-->{rendered}<!--/katex-->" if marked else rendered  # marks: see on_page_context
+
+    def anchor(self, tex: str, rendered: str) -> str:
+        """`\\tag{D5}` makes the display a link target, `#D5` (the first display with that tag on a page)."""
+        tag = EQUATION_TAG.search(tex)
+        if tag is None or tag.group(1) in self.equation_ids or not rendered.startswith(DISPLAY_OPEN):
+            return rendered
+        self.equation_ids.add(tag.group(1))
+        return f'<span class="katex-display" id="{tag.group(1)}">' + rendered[len(DISPLAY_OPEN):]
 
 
 def render_markdown_page(content: str, errors: _Errors) -> str:

@@ -1,46 +1,51 @@
-"""Key mkdocs-jupyter's cache of executed notebooks on the code the notebooks import, per language.
+"""Key mkdocs-jupyter's cache of executed notebooks on the code each notebook uses, per language.
 
 mkdocs-jupyter keys its cache on the notebook's own text and options only, so a change in
 snippets/ (the training code) would show stale results. Pointing its cache_dir at a folder named
-after a hash of every file in snippets/ makes such a change re-execute the notebooks, while a prose
-edit of a notebook page still changes that page's own key. Each language gets its own folder: the
+after a hash of the snippet files the page's code cells import or show (show_section("x.py", ...)),
+and the ones those import (snippets/_cache.py reads their import statements), makes a change in
+that code re-execute the page; an edit of another snippet file leaves it alone, and a prose edit
+of a notebook page still changes that page's own key only. Each language gets its own folder: the
 i18n plugin builds the languages one after the other, and mkdocs-jupyter evicts every cache entry
 its current build did not use.
 """
-import hashlib
+import importlib.util
 from pathlib import Path
 
+import jupytext
 from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = [ROOT / "snippets", ROOT / "pyproject.toml"]
+SNIPPETS = ROOT / "snippets"
+VERSIONS = ROOT / "pyproject.toml"  # the pinned libraries the pages run on
 
 
-def code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in CODE:
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            if "__pycache__" in file.parts:
-                continue
-            digest.update(str(file.relative_to(ROOT)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
+def _snippet_module(name):
+    """A helper module of snippets/ by its path: the build's sys.path stays as it is."""
+    spec = importlib.util.spec_from_file_location(f"snippets_{name}", SNIPPETS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-_fingerprint = ""
+cache_tools = _snippet_module("_cache")  # the cache keys and atomic writes the snippets use too
 
 
-def on_config(config):
-    global _fingerprint
-    _fingerprint = code_fingerprint()  # once per build: `mkdocs serve` rebuilds re-read the code
-    return config
+def code_fingerprint(code: str, snippets: Path = SNIPPETS) -> str:
+    """A hash of pyproject.toml and of the snippet files that `code` imports or shows, transitively."""
+    return cache_tools.cache_key({}, [VERSIONS, *cache_tools.snippet_dependencies(code, snippets=snippets)])
+
+
+def notebook_code(path) -> str:
+    """The code cells of a notebook page (a jupytext Markdown file), one after the other."""
+    return "\n".join(cell.source for cell in jupytext.read(path).cells if cell.cell_type == "code")
 
 
 @event_priority(100)  # before mkdocs-jupyter reads cache_dir in its own on_pre_page
 def on_pre_page(page, config, files):
     plugin = config.plugins.get("mkdocs-jupyter")
-    if plugin is not None:
+    if plugin is not None and plugin.should_include(page.file):
         language = page.file.src_uri.split("/", 1)[0]
-        plugin.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / _fingerprint / language)
+        fingerprint = code_fingerprint(notebook_code(page.file.abs_src_path))  # read at every build: `mkdocs serve` too
+        plugin.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / fingerprint / language)
     return page

@@ -3,38 +3,25 @@
 Usage: python scripts/screenshots.py SITE_DIR OUT_DIR PAGE... (PAGE like "" or "zh/" or "monte-carlo/").
 Each page is taken light and dark, with JavaScript on and off, in the system Chromium.
 """
-import functools
-import http.server
-import shutil
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
-    raise SystemExit("No Chromium: run `make test` once, or `apt-get install chromium fonts-noto-cjk`")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+# the same browser and local server as the reader-level tests
+from reader_helpers import BROWSER_ARGS, BROWSERS, NO_BROWSER, SiteServer, chromium  # noqa: E402
 
 
 def main(site: str, out: str, *pages: str) -> None:
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(QuietHandler, directory=site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
+    executable = chromium()
+    if executable is None:
+        raise SystemExit(NO_BROWSER.format(paths=", ".join(BROWSERS)))
+    server = SiteServer(Path(site))
+    base = server.base
     Path(out).mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
         for scheme in ("light", "dark"):
             for js in (True, False):
                 context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, java_script_enabled=js)
@@ -46,7 +33,7 @@ def main(site: str, out: str, *pages: str) -> None:
                     page.screenshot(path=str(Path(out) / name), full_page=False)
                 context.close()
         browser.close()
-    server.shutdown()
+    server.stop()
 
 
 if __name__ == "__main__":

@@ -25,10 +25,13 @@ def section_source(file_name, section):
 
 
 def show_section(file_name, section):
-    """Display a snippet section as a highlighted Python block in a notebook page."""
+    """Display a snippet section as a highlighted Python block in a notebook page.
+
+    The comment before it names the section; hooks/code_titles.py turns it into the block's title.
+    """
     from IPython.display import Markdown
 
-    return Markdown(f"```python\n{section_source(file_name, section)}```")
+    return Markdown(f"<!-- snippet: {file_name}:{section} -->\n\n```python\n{section_source(file_name, section)}```")
 
 
 CJK_FONT = "Noto Sans CJK SC"
@@ -75,6 +78,47 @@ def plot_fonts(lang):
                    f"measured with the wrong widths. Install it ({INSTALL_CJK_FONT}) and rebuild.")
         return ["DejaVu Sans", "sans-serif"]
     return ["DejaVu Sans", CJK_FONT, "sans-serif"]
+
+
+# Plots are drawn for a phone first. An SVG is shown at its natural size or smaller: about 4.8 in
+# (~460 CSS px) with 11 pt text (~15 px) on a desktop, and squeezed to the ~310 px of a 390 px phone
+# its smallest text still measures >= 9 px. A wider figure or smaller text would fall below that.
+PLOT_SIZE = (4.8, 3.8)
+
+
+def plot_style(lang):
+    """matplotlib rcParams shared by the notebook pages' plots: text sizes, SVG text kept as text."""
+    return {"svg.fonttype": "none", "font.family": plot_fonts(lang),
+            "font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 11,
+            "xtick.labelsize": 11, "ytick.labelsize": 11, "figure.constrained_layout.use": True,
+            "axes.spines.top": False, "axes.spines.right": False}
+
+
+def legend_below(fig, **options):
+    """The figure's legend under the plot: at phone size no corner of the axes is free of data."""
+    return fig.legend(loc="outside lower center", frameon=False, **options)
+
+
+def plain_tick_labels(axis, bins=None):
+    """Tick labels written out with thousands separators (200,000), never 10³ or 1e5: matplotlib
+    draws exponents at 70 % of the text size, too small on a phone. `bins` caps the number of ticks."""
+    from matplotlib import ticker
+
+    if bins:
+        axis.set_major_locator(ticker.MaxNLocator(bins))
+    axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    axis.set_minor_formatter(ticker.NullFormatter())
+
+
+# "x = 0", "p ≈ 0.59", "2 − √2": a caption line may not break inside such a short expression
+_SPACED_OPERATOR = re.compile(r"(?<=\S) ([=≈<>≤≥±×+−]) (?=\S)")
+
+
+def caption_html(caption):
+    """A plot's caption as HTML text, the spaces around operators made non-breaking."""
+    import html
+
+    return _SPACED_OPERATOR.sub("\u00a0\\1\u00a0", html.escape(caption))
 
 
 @functools.lru_cache(maxsize=None)

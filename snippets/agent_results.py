@@ -3,28 +3,28 @@
 Every number comes from snippets/reinforce_cartpole.py, which imports its mathematics from
 snippets/policy_gradient.py. The runs take tens of seconds, so their results are stored under
 .cache/agent/, in a file named after a hash of everything that determines them: the source of
-those two files and of `run_experiment` below, the experiment's settings, the default Config, and
-the versions of Python, torch, numpy and gymnasium. The English and the Chinese page share that
-file; plots are drawn from it on every build, in the page's language (cheap).
+those two files (and of any snippet they come to import), of `run_experiment` and the functions it
+calls below, the experiment's settings, the default Config, and the versions of Python, torch,
+numpy and gymnasium. Captions and plots are not in it: a new caption redraws the plots, it does
+not train again. The English and the Chinese page share that file; plots are drawn from it on every
+build, in the page's language (cheap).
+Run: python snippets/agent_results.py (the page's runs, cached), or with --smoke (a tiny budget in a
+temporary folder: checks the whole pipeline in seconds, without touching .cache/).
 """
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
-import inspect
 import io
 import json
-import os
-import platform
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-import policy_gradient
 import reinforce_cartpole as rc
-from _page_tools import plot_fonts, usable_cores
+from _cache import cache_key as _hash, code_files, write_atomically
+from _page_tools import PLOT_SIZE, caption_html, legend_below, plain_tick_labels, plot_style, usable_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "agent"
@@ -39,29 +39,20 @@ EXPERIMENT = {
     "variance_seed": 1000,
     "policy_grid": 61,                # points per axis of the πθ(right | ϑ, ϑ̇) map
 }
+# The same pipeline on a tiny budget (one seed, a few updates): `--smoke` and the tests use it.
+SMOKE_EXPERIMENT = EXPERIMENT | {"seeds": [0], "env_steps": 1_000, "checkpoints": [0, 1],
+                                 "variance_batches": 3, "variance_episodes": 4, "policy_grid": 5}
 
 
 # --- running and caching --------------------------------------------------------------------------
 
-CODE_FILES = [Path(inspect.getsourcefile(module)) for module in (rc, policy_gradient)]
+CODE_FILES = code_files(rc)  # reinforce_cartpole.py and the snippets it imports (policy_gradient.py)
 
 
 def cache_key(experiment=EXPERIMENT, code_files=CODE_FILES):
     """A hash of everything the cached numbers depend on; any change gives a new file (and a re-run)."""
-    import gymnasium
-    import torch
-
-    digest = hashlib.sha256()
-    for path in code_files:                                # the training code, byte for byte
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    for function in (run_experiment, _train_run, _variance_at):
-        digest.update(inspect.getsource(function).encode())
-    digest.update(json.dumps(experiment, sort_keys=True).encode())
-    digest.update(repr(rc.Config()).encode())
-    versions = [platform.python_version(), torch.__version__, np.__version__, gymnasium.__version__]
-    digest.update(" ".join(versions).encode())
-    return digest.hexdigest()[:16]
+    return _hash({"experiment": experiment, "config": repr(rc.Config())}, code_files,
+                 functions=EXPERIMENT_CODE, libraries=("numpy", "torch", "gymnasium"))
 
 
 def _train_run(estimator, seed, experiment):
@@ -167,16 +158,17 @@ def sample_episode(policy, seed):
     return {"angle": angle, "angular_velocity": velocity, "p_right": p}
 
 
+# Every function of this file that the cached numbers come from: their source is in the cache key.
+EXPERIMENT_CODE = (run_experiment, _train_run, _variance_at, _variance_se, sample_episode)
+
+
 def load_or_run(experiment=EXPERIMENT, cache=CACHE):
     """The experiment's results: from .cache/agent/<key>.json if present, else computed and stored."""
     path = cache / f"results-{cache_key(experiment)}.json"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8")) | {"from_cache": True}
     results = run_experiment(experiment)
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(results), encoding="utf-8")
-    partial.replace(path)                                # atomic: a reader never sees half a file
+    write_atomically(path, json.dumps(results).encode())  # a concurrent build never reads half a file
     return results | {"from_cache": False}
 
 
@@ -187,10 +179,10 @@ TEXT = {
         "names": {"trajectory_return": "R(τ) at every step (the notes' D8)",
                   "reward_to_go": "reward-to-go R̂ₜ",
                   "reward_to_go_baseline": "reward-to-go − baseline R̂ₜ − bₜ"},
-        "steps": "environment steps", "return": "episode return (mean of the update's {n} episodes)",
+        "steps": "environment steps", "return": "episode return\n(mean of {n} episodes)",
         "threshold": "solved: 475", "median": "median of {k} seeds", "spread": "lowest to highest seed",
         "seed": "one seed",
-        "curve_title": "REINFORCE on CartPole-v1 (reward-to-go − baseline)",
+        "curve_title": "REINFORCE on CartPole-v1\n(reward-to-go − baseline)",
         "curve_alt": ("Line plot of episode return against environment steps for {k} seeds. The median starts "
                       "near {start:.0f} and crosses the dashed threshold line at 475 after about {cross} "
                       "steps; after {steps} steps the median is {end:.0f}."),
@@ -203,15 +195,15 @@ TEXT = {
         "est_cap": ("The same training with the three estimators: median of {k} seeds (line) and the range from "
                     "the lowest to the highest seed (shaded). Only the weight wₜ of log πθ(aₜ|sₜ) differs."),
         "not_solved": "not within {steps}",
-        "var_title": "Variance of one gradient estimate at a fixed policy",
-        "var_axis": "total variance tr Cov[ĝ] (log scale)",
-        "var_group": "after {u} updates\n(mean return {r:.0f})",
+        "var_title": "Variance of one gradient estimate\nat a fixed policy",
+        "var_axis": "total variance tr Cov[ĝ]\n(log scale)",
+        "var_group": "{u} updates\n(return {r:.0f})",
         "var_alt": ("Bar chart on a log scale, three groups of three bars (one group per fixed policy). {rows}"),
         "var_row": "After {u} updates: {values}.",
         "var_cap": ("Each bar: the spread of {m} independent estimates ĝ from {n} episodes each, all three "
                     "estimators on the same episodes, at policies frozen after 0, 4 and 8 updates of seed 0. "
                     "Error bars: ± 2 standard errors of the measured variance."),
-        "pol_title": "What the trained policy does (cart at the centre, at rest)",
+        "pol_title": "What the trained policy does\n(cart at the centre, at rest)",
         "angle": "pole angle ϑ (rad)", "velocity": "angular velocity ϑ̇ (rad/s)", "p": "πθ(push right | s)",
         "episode": "one episode ({T} steps)",
         "pol_alt": ("Heat map of the probability of pushing right over pole angle and angular velocity: it is "
@@ -232,10 +224,10 @@ TEXT = {
         "names": {"trajectory_return": "每一步都用 R(τ)（原笔记的 D8）",
                   "reward_to_go": "未来回报 R̂ₜ",
                   "reward_to_go_baseline": "未来回报减基线 R̂ₜ − bₜ"},
-        "steps": "环境步数", "return": "回合回报（每次更新 {n} 个回合的平均）",
+        "steps": "环境步数", "return": "回合回报\n（{n} 个回合的平均）",
         "threshold": "解决：475", "median": "{k} 个种子的中位数", "spread": "最低到最高的种子",
         "seed": "单个种子",
-        "curve_title": "CartPole-v1 上的 REINFORCE（未来回报减基线）",
+        "curve_title": "CartPole-v1 上的 REINFORCE\n（未来回报减基线）",
         "curve_alt": ("{k} 个种子的回合回报随环境步数变化的折线图。中位数从约 {start:.0f} 开始，"
                       "大约在 {cross} 步时越过 475 的虚线；到 {steps} 步时中位数为 {end:.0f}。"),
         "curve_cap": ("每次更新的 {n} 个回合的平均回报随环境步数的变化：{k} 个种子（细线）、它们的中位数（粗线）"
@@ -247,13 +239,13 @@ TEXT = {
                     "唯一的差别是 log πθ(aₜ|sₜ) 的权重 wₜ。"),
         "not_solved": "{steps} 步内未达到",
         "var_title": "固定策略下单次梯度估计的方差",
-        "var_axis": "总方差 tr Cov[ĝ]（对数坐标）",
-        "var_group": "更新 {u} 次后\n（平均回报 {r:.0f}）",
+        "var_axis": "总方差 tr Cov[ĝ]\n（对数坐标）",
+        "var_group": "更新 {u} 次后\n（回报 {r:.0f}）",
         "var_alt": "对数坐标的柱状图，三组、每组三根柱（每组对应一个固定策略）。{rows}",
         "var_row": "更新 {u} 次后：{values}。",
         "var_cap": ("每根柱：{m} 个相互独立的估计 ĝ 的离散程度，每个估计用 {n} 个回合，三种估计量用的是同一批回合；"
                     "策略取自种子 0 训练中更新 0、4、8 次后的参数。误差线为实测方差的 ± 2 个标准误。"),
-        "pol_title": "训练好的策略做了什么（小车位于中央且静止）",
+        "pol_title": "训练好的策略做了什么\n（小车位于中央且静止）",
         "angle": "杆的角度 ϑ（弧度）", "velocity": "角速度 ϑ̇（弧度/秒）", "p": "πθ(向右推 | s)",
         "episode": "一个回合（{T} 步）",
         "pol_alt": ("向右推的概率随杆的角度与角速度变化的热力图：杆向右倾或向右转时接近 1，向左倾或向左转时接近 0，"
@@ -275,14 +267,12 @@ COLORS = {"trajectory_return": "#d62728", "reward_to_go": "#1f77b4", "reward_to_
 
 # --- figures --------------------------------------------------------------------------------------
 
-def _new_figure(salt, lang, size=(7.0, 3.8)):
+def _new_figure(salt, lang, size=PLOT_SIZE):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": f"agent-{salt}",
-                         "font.family": plot_fonts(lang),
-                         "axes.spines.top": False, "axes.spines.right": False})
+    plt.rcParams.update(plot_style(lang) | {"svg.hashsalt": f"agent-{salt}"})
     return plt.subplots(figsize=size)
 
 
@@ -300,7 +290,7 @@ def _svg_figure(fig, alt, caption):
     svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" style="max-width:100%;height:auto" ', 1)
     return HTML(f'<figure class="plot">{svg}'
-                f'<figcaption>{html.escape(caption)}</figcaption></figure>')
+                f'<figcaption>{caption_html(caption)}</figcaption></figure>')
 
 
 def _on_grid(results, estimator, grid):
@@ -338,7 +328,8 @@ def learning_curve_figure(results, lang="en"):
     ax.axhline(475, color="black", ls="--", lw=1, label=t["threshold"])
     ax.set(xlabel=t["steps"], ylabel=t["return"].format(n=n), title=t["curve_title"],
            xlim=(0, grid[-1]), ylim=(0, 520))
-    ax.legend(loc="lower right", fontsize=9)
+    plain_tick_labels(ax.xaxis, bins=4)
+    legend_below(fig)
     above = np.nonzero(median >= 475)[0]
     cross = f"{grid[above[0]]:,.0f}" if len(above) else "—"
     alt = t["curve_alt"].format(k=k, start=median[0], cross=cross, steps=f"{grid[-1]:,.0f}", end=median[-1])
@@ -364,7 +355,8 @@ def estimators_figure(results, lang="en"):
     ax.axhline(475, color="black", ls="--", lw=1, label=t["threshold"])
     ax.set(xlabel=t["steps"], ylabel=t["return"].format(n=rc.Config().episodes_per_update),
            title=t["est_title"], xlim=(0, grid[-1]), ylim=(0, 520))
-    ax.legend(loc="lower right", fontsize=9)
+    plain_tick_labels(ax.xaxis, bins=4)
+    legend_below(fig)
     sep = "; " if lang == "en" else "；"
     alt = t["est_alt"].format(k=k, steps=f"{grid[-1]:,.0f}", finals=sep.join(finals), solves=sep.join(solves))
     return _svg_figure(fig, alt, t["est_cap"].format(k=k))
@@ -387,10 +379,11 @@ def variance_figure(results, lang="en"):
             values.append(f"{t['names'][name]} {v[name]['total_variance']:.3g} ± {v[name]['standard_error']:.2g}")
         rows.append(t["var_row"].format(u=checkpoint, values=", ".join(values) if lang == "en" else "，".join(values)))
     ax.set_yscale("log")
+    plain_tick_labels(ax.yaxis)
     ax.set_xticks(range(len(e["checkpoints"])),
                   [t["var_group"].format(u=c, r=results["variance"][str(c)]["mean_return"]) for c in e["checkpoints"]])
     ax.set(ylabel=t["var_axis"], title=t["var_title"])
-    ax.legend(loc="upper left", fontsize=9)
+    legend_below(fig)
     alt = t["var_alt"].format(rows=" ".join(rows))
     return _svg_figure(fig, alt, t["var_cap"].format(m=e["variance_batches"], n=e["variance_episodes"]))
 
@@ -398,7 +391,7 @@ def variance_figure(results, lang="en"):
 def policy_figure(results, lang="en"):
     """Figure 4: πθ(right | ϑ, ϑ̇) of the trained policy, and one episode's path through that plane."""
     t, pm, tr = TEXT[lang], results["policy_map"], results["trajectory"]
-    fig, ax = _new_figure("policy", lang, size=(6.4, 4.6))
+    fig, ax = _new_figure("policy", lang, size=(PLOT_SIZE[0], 4.6))
     angle, velocity = np.array(pm["angle"]), np.array(pm["angular_velocity"])
     image = ax.imshow(np.array(pm["p_right"]), origin="lower", aspect="auto", cmap="RdBu_r", vmin=0, vmax=1,
                       extent=(angle[0], angle[-1], velocity[0], velocity[-1]), interpolation="nearest")
@@ -406,7 +399,7 @@ def policy_figure(results, lang="en"):
     T = len(tr["angle"])
     ax.plot(tr["angle"], tr["angular_velocity"], color="black", lw=0.8, label=t["episode"].format(T=T))
     ax.set(xlabel=t["angle"], ylabel=t["velocity"], title=t["pol_title"])
-    ax.legend(loc="upper right", fontsize=9)
+    legend_below(fig)
     updates = results["runs"]["reward_to_go_baseline/0"]["updates"]
     alt = t["pol_alt"].format(T=T, a=max(map(abs, tr["angle"])), w=max(map(abs, tr["angular_velocity"])))
     return _svg_figure(fig, alt, t["pol_cap"].format(u=updates, T=T))
@@ -447,8 +440,15 @@ def variance_table(results, lang="en"):
 
 
 if __name__ == "__main__":
+    import sys
+    import tempfile
+
     # The agent page's numbers without the page: the (cached) runs and the measured variances.
-    results = load_or_run()
+    if sys.argv[1:] == ["--smoke"]:
+        with tempfile.TemporaryDirectory() as folder:
+            results = load_or_run(SMOKE_EXPERIMENT, cache=Path(folder))
+    else:
+        results = load_or_run()
     print(summary_table(results).data)
     print()
     print(variance_table(results).data)

@@ -3,7 +3,8 @@
 Shown on the agent page (docs/en/agent.md, docs/zh/agent.md), which trains it while the site builds.
 The mathematics is imported, not rewritten: R(τ), the reward-to-go R̂_t and the surrogate loss come
 from snippets/policy_gradient.py, the code the policy-gradient page shows (formulas D3, D8, D9).
-Only the baseline is new here. Run: python snippets/reinforce_cartpole.py
+Only the baseline is new here. Run: python snippets/reinforce_cartpole.py (trains seed 0 until
+solved), or with --smoke (a few updates: checks that the loop runs, in seconds).
 """
 from __future__ import annotations
 
@@ -257,9 +258,12 @@ def total_variance(estimates):
 
 
 if __name__ == "__main__":
-    result = train(Config(seed=0))
+    import sys
+
+    smoke = sys.argv[1:] == ["--smoke"]   # the full solve is also timed by benchmarks/bench_reinforce_cartpole.py
+    result = train(Config(seed=0, max_env_steps=3_000) if smoke else Config(seed=0))
     s = result["solved"]
     print(f"seed 0: mean of the last 100 returns {result['log']['recent_mean'][-1]:.1f} "
           f"(threshold 475) after {result['env_steps']} env steps, {result['updates']} updates, "
           f"{result['wall_s']:.1f} s")
-    assert s is not None, "not solved within the budget"
+    assert s is not None or smoke, "not solved within the budget"

@@ -2,15 +2,13 @@
 
 Every number comes from snippets/variance_reduction.py and snippets/short_corridor.py. The learning
 curves (about 12 s of numpy on one core) are cached under .cache/variance-reduction/, keyed on a
-hash of short_corridor.py, the code below that runs it and the configuration.
+hash of short_corridor.py (and any snippet it imports), the code below that runs it and the
+configuration: a new caption redraws the figures without running the learners again.
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import inspect
 import io
-import json
 import multiprocessing
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 import short_corridor as sc
-from _page_tools import plot_fonts, usable_cores
+from _cache import cache_key, code_files, write_atomically
+from _page_tools import PLOT_SIZE, caption_html, legend_below, plot_style, usable_cores
 import variance_reduction as vr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +52,8 @@ TEXT = {
                   "have values −82.1 and −44.2."),
         "J_cap": ("J(p) from the closed form (G7); the star is the exact optimum p* = 2 − √2, J(p*) = −(6 + 4√2). "
                   "Sutton & Barto (Example 13.1) give p ≈ 0.59 and J ≈ −11.6."),
-        "episode": "episode", "G0": "total reward on episode G₀ (mean of {runs} runs)",
-        "fig1_title": "REINFORCE (as in S&B Figure 13.1)", "fig2_title": "REINFORCE with baseline (as in S&B Figure 13.2)",
+        "episode": "episode", "G0": "total reward on episode, G₀\n(mean of {runs} runs)",
+        "fig1_title": "REINFORCE (as in S&B Figure 13.1)", "fig2_title": "REINFORCE with baseline\n(as in S&B Figure 13.2)",
         "vstar": "v*(s₁) = −11.66", "alpha": "α = 2{e}", "with_bl": "with baseline, αᶿ = 2⁻⁹, αʷ = 2⁻⁶",
         "without_bl": "without baseline, α = 2⁻¹³",
         "fig1_alt": ("Learning curves of REINFORCE for three step sizes over {episodes} episodes, each the mean "
@@ -92,7 +91,7 @@ TEXT = {
                   "随后再次下降；p = 0.05 与 0.95 处的 ε-贪心策略价值分别为 −82.1 与 −44.2。"),
         "J_cap": ("由闭式解（G7）画出的 J(p)；星号是精确最优点 p* = 2 − √2，J(p*) = −(6 + 4√2)。"
                   "Sutton 与 Barto（例 13.1）给出的是 p ≈ 0.59、J ≈ −11.6。"),
-        "episode": "回合", "G0": "每回合总奖励 G₀（{runs} 次运行的平均）",
+        "episode": "回合", "G0": "每回合总奖励 G₀\n（{runs} 次运行的平均）",
         "fig1_title": "REINFORCE（对应书中图 13.1）", "fig2_title": "带基线的 REINFORCE（对应书中图 13.2）",
         "vstar": "v*(s₁) = −11.66", "alpha": "α = 2{e}", "with_bl": "带基线，αᶿ = 2⁻⁹，αʷ = 2⁻⁶",
         "without_bl": "不带基线，α = 2⁻¹³",
@@ -183,7 +182,7 @@ def _svg_figure(fig, alt, caption):
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
     return HTML(f'<figure class="plot" role="img" aria-label="{html.escape(alt)}">{svg}'
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+                f"<figcaption>{caption_html(caption)}</figcaption></figure>")
 
 
 def _new_figure(lang):
@@ -191,10 +190,8 @@ def _new_figure(lang):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "variance-reduction",
-                         "font.family": plot_fonts(lang),
-                         "axes.spines.top": False, "axes.spines.right": False})
-    return plt.subplots(figsize=(7.0, 3.8))
+    plt.rcParams.update(plot_style(lang) | {"svg.hashsalt": "variance-reduction"})
+    return plt.subplots(figsize=PLOT_SIZE)
 
 
 def discount_tradeoff(n=1000, gammas=np.linspace(0.0, 1.0, 21)):
@@ -218,7 +215,7 @@ def discount_figure(lang="en", n=1000):
     ax.plot(gammas, mse, color="black", lw=2, label=t["mse"])
     ax.axvline(best, color="gray", ls=":")
     ax.set_xlabel(t["gamma"]); ax.set_ylabel(t["sq"]); ax.set_title(t["gamma_title"])
-    ax.legend(frameon=False)
+    legend_below(fig)
     return _svg_figure(fig, t["gamma_alt"].format(n=n, best=best), t["gamma_cap"].format(n=n, best=best))
 
 
@@ -233,7 +230,7 @@ def corridor_value_figure(lang="en"):
     ax.plot([0.05, 0.95], sc.corridor_J(np.array([0.05, 0.95])), marker="o", color="tab:blue", ls="none", label=t["eps"])
     ax.set_ylim(-105, 0)
     ax.set_xlabel(t["p"]); ax.set_ylabel(t["J"]); ax.set_title(t["J_title"])
-    ax.legend(frameon=False, loc="lower center")
+    legend_below(fig)
     return _svg_figure(fig, t["J_alt"].format(p=sc.P_STAR, J=sc.J_STAR), t["J_cap"])
 
 
@@ -253,12 +250,8 @@ def learning_curves(config=LEARNING):
     The four learners are independent, each with its own random stream, so they run in worker
     processes side by side (one per core) and give the same curves however many cores there are.
     """
-    key = hashlib.sha256()
-    key.update((ROOT / "snippets" / "short_corridor.py").read_bytes())
-    key.update(json.dumps(config, sort_keys=True).encode())
-    for function in (learning_curves, _mean_curve):
-        key.update(inspect.getsource(function).encode())
-    path = CACHE / f"learning-{key.hexdigest()[:16]}.npz"
+    key = cache_key(config, code_files(sc), functions=(learning_curves, _mean_curve))
+    path = CACHE / f"learning-{key}.npz"
     if path.exists():
         return dict(np.load(path))
     learners = {f"a{-e}": (2.0**e, None) for e in config["alphas_13_1"]}
@@ -270,8 +263,9 @@ def learning_curves(config=LEARNING):
         futures = {name: pool.submit(_mean_curve, alpha_theta, alpha_w, config, stream)
                    for (name, (alpha_theta, alpha_w)), stream in zip(learners.items(), streams)}
         curves = {name: future.result() for name, future in futures.items()}
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.savez(path, **curves)
+    data = io.BytesIO()
+    np.savez(data, **curves)
+    write_atomically(path, data.getvalue())  # a concurrent build never loads half a file
     return curves
 
 
@@ -304,7 +298,7 @@ def figure_13_1(lang="en", config=LEARNING):
     ax.axhline(sc.J_STAR, color="gray", ls="--", label=t["vstar"])
     ax.set_ylim(-90, -5)
     ax.set_xlabel(t["episode"]); ax.set_ylabel(t["G0"].format(runs=config["runs"])); ax.set_title(t["fig1_title"])
-    ax.legend(frameon=False, loc="lower right")
+    legend_below(fig)
     alt = t["fig1_alt"].format(episodes=config["episodes"], runs=config["runs"], finals=", ".join(finals))
     return _svg_figure(fig, alt, t["fig1_cap"].format(runs=config["runs"]))
 
@@ -320,7 +314,7 @@ def figure_13_2(lang="en", config=LEARNING):
     ax.axhline(sc.J_STAR, color="gray", ls="--", label=t["vstar"])
     ax.set_ylim(-90, -5)
     ax.set_xlabel(t["episode"]); ax.set_ylabel(t["G0"].format(runs=config["runs"])); ax.set_title(t["fig2_title"])
-    ax.legend(frameon=False, loc="lower right")
+    legend_below(fig)
     alt = t["fig2_alt"].format(episodes=config["episodes"], runs=config["runs"], bl100=bl[:100].mean(),
                                nobl100=nobl[:100].mean(), bl_last=bl[-100:].mean(), nobl_last=nobl[-100:].mean())
     return _svg_figure(fig, alt, t["fig2_cap"].format(runs=config["runs"]))

@@ -31,9 +31,25 @@ def build(project: Path, site: Path) -> Build:
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
+SITE_FIXTURES = {"site_build", "browser"}  # the whole site built; Chromium (tests/test_site_reader.py)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the whole site's build or the browser (directly or through another fixture)
+    is marked `site`: `make test-fast` (pytest -m "not site") leaves it out."""
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
+
+
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory) -> Build:
-    """The whole site, built strictly from this checkout (notebook pages included)."""
+    """The whole site, built strictly from this checkout (notebook pages included).
+
+    The notebook pages need trained agents and learning curves: the build takes them from .cache/
+    when their code and settings have not changed, and otherwise trains them there (a few minutes on
+    two cores), as `make site` does. Tests that need trained results get them through this fixture.
+    """
     result = build(ROOT, tmp_path_factory.mktemp("site") / "site")
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.log}"
     return result

@@ -109,10 +109,40 @@ class Recorder:
             self._add("failed_requests", f"{response.url} (HTTP {response.status})")
 
 
-def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True) -> Record:
-    """Load `url` (or run `action`, e.g. a click that navigates) and wait until the network is quiet.
+# A page is ready to be read when it has loaded, its fonts are in and Material has given every code
+# block its copy button (Material adds them after `load`; notebook outputs of printed text get none).
+COPY_BUTTON = '[data-md-type="copy"], .md-clipboard, [data-clipboard-target], [data-clipboard-text]'
+READY_JS = r"""(copyButton) => {
+  if (document.readyState !== 'complete' || document.fonts.status !== 'loaded') return false;
+  if (!document.documentElement.hasAttribute('data-formulas-measured')) return false;  // docs/assets/site.js ran
+  const printed = pre => { const o = pre.closest('.jp-OutputArea-output');
+    return !!o && (o.matches('.jp-RenderedText') || /text\/plain|stdout|stderr/.test(o.getAttribute('data-mime-type') || '')); };
+  const waiting = [...document.querySelectorAll('article pre')].filter(pre => !printed(pre) && pre.querySelector('code') && !pre.querySelector(copyButton));
+  return waiting.length === 0;
+}"""
+READY_TIMEOUT_MS = 30_000
 
-    Without JavaScript nothing is fetched after the load event, so `scripts=False` stops there.
+
+class NotReady(Exception):
+    """The page never reached the state the checks read (named in the message)."""
+
+
+def wait_until_ready(page) -> None:
+    try:
+        page.wait_for_function(READY_JS, arg=COPY_BUTTON, timeout=READY_TIMEOUT_MS, polling=100)
+    except Exception as error:
+        missing = page.evaluate(r"""(copyButton) => [...document.querySelectorAll('article pre')]
+            .filter(pre => pre.querySelector('code') && !pre.querySelector(copyButton)).length""", COPY_BUTTON)
+        measured = page.evaluate("document.documentElement.hasAttribute('data-formulas-measured')")
+        raise NotReady(f"{page.url}: not ready after {READY_TIMEOUT_MS / 1000:.0f} s (fonts "
+                       f"{page.evaluate('document.fonts.status')}, {missing} code blocks without a copy button, "
+                       f"wide formulas {'' if measured else 'not '}measured by docs/assets/site.js)") from error
+
+
+def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True) -> Record:
+    """Load `url` (or run `action`, e.g. a click that navigates) and wait until the page is ready.
+
+    Without JavaScript the page is final at the load event.
     """
     record = recorder.start(url)
     if action is None:
@@ -120,12 +150,8 @@ def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = Tru
     else:
         with page.expect_navigation(wait_until="load"):
             action()
-    if not scripts:
-        return record
-    try:
-        page.wait_for_load_state("networkidle", timeout=10_000)
-    except Exception:  # a page that keeps fetching is reported by the request checks, not here
-        pass
+    if scripts:
+        wait_until_ready(page)
     return record
 
 
@@ -195,6 +221,127 @@ def math_problems(page, markdown: str | None) -> tuple[list[str], dict]:
         if found["display"] < display:
             problems.append(f"the source has {display} display formulas, the page shows {found['display']} .katex-display")
     return problems, found
+
+
+# ------------------------------------------------------------------------------------------------
+# Layout: what fits the screen, what can be scrolled to, what is drawn over what
+# ------------------------------------------------------------------------------------------------
+LAYOUT_JS = r"""() => {
+  const problems = [];
+  const viewport = document.documentElement.clientWidth;
+  const describe = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.classList.length ? '.' + [...e.classList].slice(0, 2).join('.') : '');
+  // 1. The page itself is no wider than the screen (nothing slides sideways).
+  const pageWidth = document.documentElement.scrollWidth;
+  if (pageWidth > viewport + 1) {
+    const sticking = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > viewport + 1
+      && ![...e.children].some(c => c.getBoundingClientRect().right > viewport + 1)).slice(0, 3).map(describe);
+    problems.push(`the page is ${pageWidth} px wide in a ${viewport} px viewport (sticking out: ${sticking.join(', ')})`);
+  }
+  const union = boxes => boxes.reduce((u, b) => ({left: Math.min(u.left, b.left), right: Math.max(u.right, b.right)}), {left: Infinity, right: -Infinity});
+  const clipper = e => {  // the nearest ancestor that cuts off what overflows it
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return a;
+    }
+    return null;
+  };
+  // Whether the boxes of `parts` can all be brought into view: they fit their clipping box, or that box
+  // scrolls far enough to show both ends; and that box itself lies within the screen.
+  const reachable = (parts, name) => {
+    const box = clipper(parts[0]);
+    const visible = () => {
+      const r = box ? box.getBoundingClientRect() : {left: 0, right: viewport};
+      return {left: Math.max(r.left, 0), right: Math.min(r.right, viewport)};
+    };
+    const scrolls = box && /auto|scroll/.test(getComputedStyle(box).overflowX);
+    const ends = [];
+    for (const where of ['start', 'end']) {
+      if (scrolls) box.scrollLeft = where === 'start' ? 0 : box.scrollWidth;
+      const content = union(parts.map(p => p.getBoundingClientRect()));
+      const shown = visible();
+      ends.push(where === 'start' ? content.left >= shown.left - 1 : content.right <= shown.right + 1);
+    }
+    if (scrolls) box.scrollLeft = 0;
+    if (!ends.every(Boolean)) {
+      const content = union(parts.map(p => p.getBoundingClientRect()));
+      problems.push(`${name}: ${Math.round(content.right - content.left)} px wide, cut off by ${box ? describe(box) : 'the screen'}`
+        + (scrolls ? ' (scrolling does not reach its end)' : ' (which does not scroll)'));
+    }
+  };
+  // 2. Display formulas: fit or scroll to both ends; the equation number is not drawn over the formula.
+  document.querySelectorAll('article .katex-display').forEach((display, index) => {
+    const html = display.querySelector('.katex-html');
+    if (!html) return;
+    const tag = html.querySelector(':scope > .katex-tag');
+    const name = 'formula ' + (tag ? tag.innerText.trim() : `#${index + 1}`);
+    const formula = [...html.children].filter(c => c !== tag && c.getBoundingClientRect().width > 0);
+    if (!formula.length) return;
+    reachable(tag ? [...formula, tag] : formula, name);
+    if (tag) {
+      const t = tag.querySelector('.mord, .text') || tag;
+      const number = t.getBoundingClientRect();
+      for (const part of formula) {
+        const r = part.getBoundingClientRect();
+        const overlap = Math.min(r.right, number.right) - Math.max(r.left, number.left);
+        const vertical = Math.min(r.bottom, number.bottom) - Math.max(r.top, number.top);
+        if (overlap > 1 && vertical > 1) {
+          problems.push(`${name}: the equation number is drawn over the formula (${Math.round(overlap)} px)`);
+          break;
+        }
+      }
+    }
+  });
+  // 3. Code keeps its lines: it scrolls sideways, never wraps (a wrapped Python line loses its indentation).
+  document.querySelectorAll('article pre > code').forEach((code, index) => {
+    const pre = code.parentElement;
+    const output = pre.closest('.jp-OutputArea-output');  // a notebook cell's printed text is output, not code
+    if (output && (output.matches('.jp-RenderedText') || /text\/plain|stdout|stderr/.test(output.getAttribute('data-mime-type') || ''))) return;
+    const wrap = [code, pre].map(e => getComputedStyle(e).whiteSpace).find(w => !/^(pre|nowrap)$/.test(w));
+    if (wrap) problems.push(`code block ${index + 1}: lines wrap (white-space: ${wrap})`);
+    else reachable([code], `code block ${index + 1}`);
+  });
+  return problems;
+}"""
+
+
+def layout_problems(page) -> list[str]:
+    """What a reader cannot see whole at this viewport: formulas and code cut off, numbers over formulas."""
+    return page.evaluate(LAYOUT_JS)
+
+
+# ------------------------------------------------------------------------------------------------
+# Interface text: what the theme writes around the content, in the page's language
+# ------------------------------------------------------------------------------------------------
+# Names that stay as they are in every language: the product in the footer, the other language's name
+# in the selector, the licences.
+INTERFACE_NAMES = ["Material for MkDocs", "English", "CC BY 4.0", "MIT", "GitHub"]
+INTERFACE_JS = r"""(names) => {
+  const english = /[A-Za-z]{3,}/;
+  const found = new Set();
+  const check = (text, where) => {
+    let rest = text || '';
+    for (const name of names) rest = rest.split(name).join('');
+    if (english.test(rest)) found.add(`${where}: "${text.replace(/\s+/g, ' ').trim().slice(0, 80)}"`);
+  };
+  // Tooltips and accessible names the theme gives its controls (inside the article only its own widgets:
+  // heading links, copy buttons; the writer's content may quote English terms).
+  const widgets = '.headerlink, .md-clipboard, .md-code__button, .md-content__button, button';
+  for (const e of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
+    if (e.closest('article') && !e.matches(widgets) || e.matches('.md-nav .md-nav')) continue;  // a nested nav is named by its section's title
+    for (const attribute of ['title', 'aria-label', 'placeholder']) {
+      if (e.hasAttribute(attribute)) check(e.getAttribute(attribute), `${attribute} of ${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+    }
+  }
+  // Visible text of the theme's own parts: header, footer (but the links to the neighbouring pages, whose
+  // titles are content), the navigation's headings and the search box.
+  const parts = '.md-header__topic .md-ellipsis:empty, .md-copyright, .md-footer__direction, .md-nav__title, .md-search-result__meta, .md-source__repository, .md-source-file';
+  for (const e of document.querySelectorAll(parts)) check(e.innerText, e.className.split(' ')[0]);
+  return [...found];
+}"""
+
+
+def english_interface_text(page) -> list[str]:
+    """Interface strings in English on a page that is not (tooltips, labels, footer, navigation)."""
+    return page.evaluate(INTERFACE_JS, INTERFACE_NAMES)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -352,19 +499,52 @@ def switch_language(page, recorder: Recorder, lang: str) -> Record:
 # ------------------------------------------------------------------------------------------------
 # Search
 # ------------------------------------------------------------------------------------------------
-def search(page, query: str) -> dict:
-    """Type `query` into the header's search box and return the results Material lists."""
+SEARCH_STATE_JS = r"""() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  return {meta: meta ? meta.innerText.trim() : null, placeholder: config.translations['search.result.placeholder'],
+          shown: document.querySelectorAll('.md-search-result__item').length};
+}"""
+
+
+# Material renders the next results when the list is scrolled to its end (a change from "not at the
+# end" to "at the end", read once per animation frame): leave the end, let a frame see it, go to the end.
+SCROLL_TO_END_JS = r"""async () => {
+  const list = document.querySelector('.md-search__scrollwrap');
+  const scrolled = () => new Promise(resolve => list.addEventListener('scroll', resolve, {once: true}));
+  const frame = () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  if (list.scrollTop > 0) { const done = scrolled(); list.scrollTop = 0; await done; await frame(); }
+  const done = scrolled(); list.scrollTop = list.scrollHeight - list.clientHeight; await done;
+}"""
+
+
+def search(page, query: str, *, every: bool = False) -> dict:
+    """Type `query` into the header's search box and return the results Material lists.
+
+    Material sends the box's value to its search worker at each key up and writes the answer's count
+    into the meta line (with the first ten results) in one go. The box is emptied first and the
+    placeholder awaited (the worker is then ready and idle); the query then arrives whole, as from an
+    input method or a paste, and one key up sends it: the next meta text is that query's answer.
+    `every` scrolls the list until Material has rendered all results (it adds them four at a time).
+    """
     box = page.locator(".md-search__input")
-    box.click()
+    if not page.evaluate("() => document.getElementById('__search').checked"):  # open the search dialog
+        button = page.locator(".md-header label.md-header__button[for='__search']")  # on a phone
+        (button if button.is_visible() else box).click()
     box.fill("")
-    # Characters arrive as text input (as from an input method); the last key up starts the search.
-    box.press_sequentially(query, delay=30)
-    page.keyboard.press("End")
-    page.wait_for_function(
-        "() => document.querySelector('.md-search-result__meta') && !/^$/.test(document.querySelector('.md-search-result__meta').innerText)"
-        " && (document.querySelectorAll('.md-search-result__item').length > 0 || /\\d|no|没有/i.test(document.querySelector('.md-search-result__meta').innerText))",
-        timeout=15_000)
-    page.wait_for_timeout(300)  # results render in batches
+    box.press("End")  # a key up: Material searches for "" and shows its placeholder
+    page.wait_for_function(f"() => {{ const s = ({SEARCH_STATE_JS})(); return s.meta === s.placeholder; }}", timeout=15_000)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(f"() => {{ const s = ({SEARCH_STATE_JS})(); return !!s.meta && s.meta !== s.placeholder; }}",
+                           timeout=15_000)
+    if every:
+        state = page.evaluate(SEARCH_STATE_JS)
+        total = int((re.search(r"\d+", state["meta"]) or [0])[0])
+        while state["shown"] < total:
+            page.evaluate(SCROLL_TO_END_JS)
+            page.wait_for_function(f"n => ({SEARCH_STATE_JS})().shown > n", arg=state["shown"], timeout=5_000)
+            state = page.evaluate(SEARCH_STATE_JS)
     return page.evaluate(r"""() => ({
       meta: document.querySelector('.md-search-result__meta').innerText,
       results: [...document.querySelectorAll('.md-search-result__item > .md-search-result__link')].map(a => ({

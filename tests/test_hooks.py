@@ -12,6 +12,14 @@ import notebook_cache  # noqa: E402
 import notebook_kernel  # noqa: E402
 
 
+def test_html_regions_rewrite_prose_only():
+    import html_regions
+
+    kept = ['<pre>x</pre>', '<code class="c">x</code>', '<script>x</script>', '<style>x</style>',
+            '<textarea>x</textarea>', '<svg><text>x</text></svg>']
+    assert html_regions.outside_protected("x".join(["", *kept, ""]), str.upper) == "X".join(["", *kept, ""])
+
+
 def test_cjk_lines_joins_breaks_between_chinese_characters_only():
     html = "<p>出发，\n每页 a\nb 中\n文 trick）\n——和</p><pre><code>中\n文</code></pre>"
     assert cjk_lines.join_cjk_lines(html) == "<p>出发，每页 a\nb 中文 trick）——和</p><pre><code>中\n文</code></pre>"
@@ -40,16 +48,40 @@ def test_a_bad_formula_is_reported_with_its_tex():
     assert len(errors) == 1 and "\\nope" in errors[0] and "Undefined control sequence" in errors[0]
 
 
-def test_notebook_cache_key_follows_the_snippets(tmp_path, monkeypatch):
+def test_notebook_cache_key_follows_the_snippets_the_code_uses_only(tmp_path):
+    """A snippet the page's code imports (directly or through another) or shows changes the key; another does not."""
     code = tmp_path / "snippets"
     code.mkdir()
-    (code / "train.py").write_text("LEARNING_RATE = 0.01\n")
-    monkeypatch.setattr(notebook_cache, "ROOT", tmp_path)
-    monkeypatch.setattr(notebook_cache, "CODE", [code])
-    before = notebook_cache.code_fingerprint()
-    assert notebook_cache.code_fingerprint() == before
-    (code / "train.py").write_text("LEARNING_RATE = 0.02\n")
-    assert notebook_cache.code_fingerprint() != before
+    files = {"train.py": "import maths\nLEARNING_RATE = 0.01\n", "maths.py": "ONE = 1\n", "shown.py": "X = 1\n",
+             "other.py": "Y = 1\n"}
+    for name, text in files.items():
+        (code / name).write_text(text)
+    cells = 'import train\n%matplotlib inline\nshow_section("shown.py", "x")\n'
+
+    def key():
+        return notebook_cache.code_fingerprint(cells, snippets=code)
+
+    before = key()
+    assert key() == before
+    (code / "other.py").write_text("Y = 2\n")
+    assert key() == before                                            # the page does not use it
+    for name in ("train.py", "maths.py", "shown.py"):
+        previous = key()
+        (code / name).write_text(files[name] + "# edited\n")
+        assert key() != previous, name
+
+
+def test_notebook_pages_depend_on_the_snippets_they_use_only():
+    """A caption in agent_results.py re-executes the agent page only; monte_carlo.py no notebook page."""
+    def used(page):
+        code = notebook_cache.notebook_code(ROOT / "docs" / "en" / page)
+        return {path.name for path in notebook_cache.cache_tools.snippet_dependencies(code)}
+
+    agent, variance, corridor = used("agent.md"), used("variance-reduction.md"), used("short-corridor.md")
+    assert {"agent_results.py", "reinforce_cartpole.py", "policy_gradient.py", "_page_tools.py"} <= agent
+    assert {"variance_reduction_report.py", "variance_reduction.py", "short_corridor.py"} <= variance & corridor
+    assert "agent_results.py" not in variance | corridor and "variance_reduction_report.py" not in agent
+    assert "monte_carlo.py" not in agent | variance | corridor
 
 
 def test_notebook_kernels_get_the_project_jupyter_config(monkeypatch, tmp_path):
@@ -196,7 +228,7 @@ def test_a_notebook_runs_again_only_when_its_code_or_the_snippets_change(tmp_pat
     monkeypatch.setattr(cached_execution, "CACHE", tmp_path)
     monkeypatch.setattr(cached_execution, "current_page", "zh/agent.md")
     fingerprint = ["snippets v1"]
-    monkeypatch.setattr(cached_execution, "code_fingerprint", lambda: fingerprint[0])
+    monkeypatch.setattr(cached_execution, "code_fingerprint", lambda code: fingerprint[0])
 
     def run(prose, code="import os\nprint(os.getpid())"):          # a new kernel prints a new pid
         nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from log_derivative import central_difference  # ∂f/∂θ[s, a] for every entry, by central differences
 from policy_gradient import (
     all_trajectories,
     exact_gradient,
@@ -42,16 +43,6 @@ N_SAMPLES = 20_000
 K_SE = 4  # Monte Carlo tolerance: 4 standard errors
 
 
-def finite_difference(f, theta, h=1e-6):
-    """The vector of partial derivatives ∂f/∂θ[s, a], by central differences."""
-    grad = np.zeros_like(theta)
-    for idx in np.ndindex(theta.shape):
-        e = np.zeros_like(theta)
-        e[idx] = h
-        grad[idx] = (f(theta + e) - f(theta - e)) / (2 * h)
-    return grad
-
-
 @pytest.fixture(scope="module", params=list(THETAS))
 def sample(request):
     """θ, its exact gradient, and N_SAMPLES trajectories drawn under πθ (seeded)."""
@@ -78,7 +69,7 @@ def test_policy_score_is_gradient_of_log_policy(name):
     theta = THETAS[name]
     for s in range(3):
         for a in range(2):
-            fd = finite_difference(lambda th: np.log(policy(th)[s, a]), theta)
+            fd = central_difference(lambda th: np.log(policy(th)[s, a]), theta)
             np.testing.assert_allclose(score(theta, s, a), fd, atol=1e-8)
             # the check has teeth: a flipped sign is far off
             assert np.abs(-score(theta, s, a) - fd).max() > 0.1
@@ -193,7 +184,7 @@ def test_gradient_ascent_increases_objective_monotonically():
 @pytest.mark.parametrize("name", list(THETAS))
 def test_gradient_ascent_direction_is_vector_of_partials(name):
     theta = THETAS[name]
-    partials = finite_difference(lambda th: exact_objective(th, MDP), theta)
+    partials = central_difference(lambda th: exact_objective(th, MDP), theta)
     np.testing.assert_allclose(exact_gradient(theta, MDP), partials, atol=1e-8)
 
 
@@ -229,7 +220,7 @@ def test_trajectory_score_autograd_equals_sum_of_step_scores(name):
     np.testing.assert_allclose(trajectory_score(theta, states, actions), full, atol=1e-14)
     # the same by finite differences of the numpy log πθ(τ), dynamics included
     for k in [0, 57, 215]:
-        fd_k = finite_difference(lambda th: trajectory_log_prob(th, MDP, states[k:k + 1], actions[k:k + 1])[0], theta)
+        fd_k = central_difference(lambda th: trajectory_log_prob(th, MDP, states[k:k + 1], actions[k:k + 1])[0], theta)
         np.testing.assert_allclose(full[k], fd_k, atol=1e-8)
 
 
@@ -339,8 +330,14 @@ def test_reward_to_go_hand_computed():
     np.testing.assert_array_equal(reward_to_go([3]), [3.0])
     rewards = [0.0, 1.0, 2.0]
     assert reward_to_go(rewards)[0] == trajectory_return(rewards)  # from t = 0 it is R(τ)
-    # the check has teeth: a forward cumulative sum is not the reward-to-go
-    assert not np.array_equal(np.cumsum([1.0, -0.5, 2.0]), [2.5, 1.5, 2.0])
+
+
+def test_reward_to_go_sums_from_t_on_not_up_to_t():
+    """R̂_t = Σ_{t' ≥ t} r_t' for every t; the forward sum Σ_{t' ≤ t} (np.cumsum) is a plausible slip."""
+    rewards = np.random.default_rng(11).normal(size=8)
+    rtg = reward_to_go(rewards)
+    np.testing.assert_allclose(rtg, [rewards[t:].sum() for t in range(8)], rtol=1e-12)
+    assert not np.allclose(rtg, np.cumsum(rewards))                  # these rewards tell the two sums apart
 
 
 # --- the printed check shown on the page ----------------------------------------------------------

@@ -6,6 +6,7 @@ is exactly minus the D8 estimate (scaled by one positive number). Runs are deter
 diverging run names its seed and update, and the cache key follows the training code.
 """
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -139,12 +140,28 @@ def test_loss_gradient_check_fails_with_the_wrong_sign(tiny_batch):
     assert not torch.allclose(grad, expected, rtol=1e-5, atol=1e-6)        # +grad is descent on J
 
 
-def test_gradient_variance_estimates_are_d8_with_raw_weights():
-    """gradient_estimates returns +D8 (unscaled) for each estimator; the three share the episodes."""
+def test_gradient_variance_estimates_are_d8_with_raw_weights_on_shared_episodes(monkeypatch):
+    """Estimate b of every estimator is +D8 (unscaled w_t) on batch b: the three share the episodes."""
+    played = []
+
+    def play_and_record(*args):
+        played.append(play_episodes(*args))
+        return played[-1]
+
+    play_episodes = rc.play_episodes
+    monkeypatch.setattr(rc, "play_episodes", play_and_record)
     policy = rc.make_policy(8, seed=2)
     g = rc.gradient_estimates(policy, n_batches=2, n_episodes=3, seed=5)
-    assert set(g) == set(rc.ESTIMATORS)
-    assert all(x.shape == (2, sum(p.numel() for p in policy.parameters())) for x in g.values())
+    assert set(g) == set(rc.ESTIMATORS) and len(played) == 2                 # one batch per estimate
+    on_batch = {}
+    for name in rc.ESTIMATORS:
+        for b, (states, actions, rewards, running) in enumerate(played):
+            w = rc.estimator_weights(rewards, running, name)
+            on_batch[name, b] = d8_estimate(policy, rc.episode_major(states, running),
+                                            rc.episode_major(actions, running), w, 3).numpy()
+            np.testing.assert_allclose(g[name][b], on_batch[name, b], rtol=1e-5, atol=1e-6)
+    # the check has teeth: the same estimator on the other batch of episodes is far off
+    assert all(not np.allclose(g[name][0], on_batch[name, 1], rtol=1e-5, atol=1e-6) for name in rc.ESTIMATORS)
     assert rc.total_variance(np.array([[0.0, 1.0], [2.0, 3.0]])) == pytest.approx(4.0)  # 2 + 2
 
 
@@ -193,6 +210,47 @@ def test_cache_key_follows_training_code_and_settings(tmp_path):
         assert agent_results.cache_key(agent_results.EXPERIMENT, files) != key, path.name
         path.write_text(original, encoding="utf-8")
     assert agent_results.cache_key(dict(agent_results.EXPERIMENT, env_steps=1), files) != key
+
+
+def test_cache_key_covers_every_function_the_experiment_calls():
+    """EXPERIMENT_CODE holds run_experiment and each function of agent_results.py it reaches."""
+    import ast
+    import inspect
+
+    reached, todo = set(), [agent_results.run_experiment]
+    while todo:
+        function = todo.pop()
+        reached.add(function)
+        for node in ast.walk(ast.parse(inspect.getsource(function))):
+            called = getattr(agent_results, node.id, None) if isinstance(node, ast.Name) else None
+            if inspect.isfunction(called) and called.__module__ == "agent_results" and called not in reached:
+                todo.append(called)
+    reached.discard(agent_results.cache_key)                               # it names the results, it computes none
+    assert reached == set(agent_results.EXPERIMENT_CODE)
+
+
+def load_copy_of_agent_results(path, edit):
+    """agent_results.py copied to `path` with one text edit, imported under another name."""
+    import importlib.util
+
+    text = Path(agent_results.__file__).read_text(encoding="utf-8")
+    old, new = edit
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"agent_results_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cache_key_ignores_captions_and_follows_the_experiment_code(tmp_path):
+    """A new caption redraws the plots from the cached runs; an edit of the code that runs them trains again."""
+    key = agent_results.cache_key()
+    caption = load_copy_of_agent_results(tmp_path / "caption.py", ('"curve_cap": ("Return of each', '"curve_cap": ("The return of each'))
+    assert caption.TEXT["en"]["curve_cap"] != agent_results.TEXT["en"]["curve_cap"]
+    assert caption.cache_key() == key
+    episode = load_copy_of_agent_results(tmp_path / "episode.py", ("rng = np.random.default_rng(seed)\n    env =", "rng = np.random.default_rng(seed + 1)\n    env ="))
+    assert episode.cache_key() != key                                  # sample_episode is part of the result
 
 
 def test_cache_is_reused_and_written_once(tmp_path, monkeypatch):

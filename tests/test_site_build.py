@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from conftest import ROOT, build
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import translations  # noqa: E402  (the build's own twin check)
 
 DOCS = ROOT / "docs"
 # Attributes and CSS that make a browser fetch something (links a reader clicks are not fetches).
@@ -16,10 +20,6 @@ FETCHING = [
     re.compile(r"@import\s+[\"'](?P<url>[^\"']+)", re.I),
 ]
 OTHER_ORIGIN = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
-
-
-def pages(lang: str) -> set[str]:
-    return {p.relative_to(DOCS / lang).as_posix() for p in (DOCS / lang).rglob("*.md")}
 
 
 # MkDocs' own log ("WARNING -  ..."), Python's default logging format ("ERROR:tornado.general:...",
@@ -59,12 +59,19 @@ def test_strict_build_has_no_warnings(site_build):
 
 
 def test_every_english_page_has_a_chinese_twin_and_back():
-    assert pages("en") - pages("zh") == set(), "pages with no Chinese twin"
-    assert pages("zh") - pages("en") == set(), "pages with no English twin"
+    assert translations.missing_twins(DOCS) == []
+
+
+def test_the_twin_check_names_a_page_without_a_twin(tmp_path):
+    for lang, names in {"en": ["index.md", "extra.md"], "zh": ["index.md"]}.items():
+        (tmp_path / lang).mkdir()
+        for name in names:
+            (tmp_path / lang / name).write_text("# x\n", encoding="utf-8")
+    assert translations.missing_twins(tmp_path) == ["docs/en/extra.md has no translation: docs/zh/extra.md is missing"]
 
 
 def test_every_page_is_built_in_both_languages(site_build):
-    for page in pages("en"):
+    for page in translations.pages(DOCS, "en"):
         stem = page.removesuffix(".md")
         path = "index.html" if stem == "index" else f"{stem}/index.html"
         assert (site_build.site / path).is_file(), f"English {page} was not built"

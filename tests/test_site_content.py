@@ -142,6 +142,36 @@ def test_every_snippet_section_has_a_test_named_after_it():
     assert missing == []
 
 
+# A test named in a page's prose (`test_estimator_gaussian_is_unbiased`), not a file (tests/test_x.py)
+CITED_TEST = re.compile(r"(?<![\w/])test_\w+(?!\w|\.py\b)")
+
+
+@cache
+def defined_tests() -> frozenset[str]:
+    """The test functions in tests/: the names `pytest -k` (and a reader's search) would find."""
+    return frozenset(name for file in (ROOT / "tests").glob("test_*.py")
+                     for name in re.findall(r"^\s*def (test_\w+)\(", file.read_text(encoding="utf-8"), re.M))
+
+
+def missing_cited_tests(text: str) -> list[str]:
+    """Test names the text cites that no test in tests/ has."""
+    return sorted(set(CITED_TEST.findall(text)) - defined_tests())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_test_the_pages_cite_exists(lang):
+    missing = {page: missing_cited_tests(source(lang, page)) for page in pages()}
+    assert {page: names for page, names in missing.items() if names} == {}, f"docs/{lang} cites tests that do not exist"
+
+
+def test_a_page_citing_a_renamed_test_is_caught():
+    """The check has teeth: a citation of a test that was renamed (or never written) is reported."""
+    text = source("en", "score-function.md")
+    assert "`test_naive_estimator_is_biased`" in text and missing_cited_tests(text) == []
+    renamed = text.replace("test_naive_estimator_is_biased", "test_naive_estimator_is_wrong")
+    assert missing_cited_tests(renamed) == ["test_naive_estimator_is_wrong"]
+
+
 def normalised_math(text: str) -> list[str]:
     """Display math with the prose inside \\text{…} blanked: the only part a translation may change."""
     return [re.sub(r"\s+", " ", TEXT.sub(r"\\text{}", m.group("tex"))).strip() for m in DISPLAY_MATH.finditer(text)]

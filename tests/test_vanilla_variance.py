@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from log_derivative import central_difference
 from vanilla_variance import (
     episodic_mdp,
     exact_objective_and_gradient,
@@ -62,11 +63,8 @@ def test_episodic_mdp_has_valid_distributions(problem):
 
 def test_episodic_mdp_score_table_matches_finite_differences(problem):
     theta = problem[0]
-    h, fd = 1e-6, np.zeros((3, 2, 3, 2))
-    for k in np.ndindex(theta.shape):
-        e = np.zeros_like(theta)
-        e[k] = h
-        fd[:, :, k[0], k[1]] = (np.log(softmax_policy(theta + e)) - np.log(softmax_policy(theta - e))) / (2 * h)
+    fd = np.array([[central_difference(lambda t: np.log(softmax_policy(t)[s, a]), theta, h=1e-6)
+                    for a in range(2)] for s in range(3)])                     # ∇θ log π(a|s), (3, 2, 3, 2)
     assert np.abs(score_table(theta) - fd).max() < 1e-8
 
 
@@ -74,12 +72,7 @@ def test_episodic_mdp_score_table_matches_finite_differences(problem):
 def test_exact_gradient_matches_central_differences(problem, sparse):
     theta, p0, P, R = problem
     J, grad = exact(problem, 6, sparse)
-    h, fd = 1e-6, np.zeros_like(theta)
-    for k in np.ndindex(theta.shape):
-        e = np.zeros_like(theta)
-        e[k] = h
-        fd[k] = (exact_objective_and_gradient(theta + e, p0, P, R, 6, sparse)[0]
-                 - exact_objective_and_gradient(theta - e, p0, P, R, 6, sparse)[0]) / (2 * h)
+    fd = central_difference(lambda t: exact_objective_and_gradient(t, p0, P, R, 6, sparse)[0], theta, h=1e-6)
     assert np.abs(grad - fd).max() < 1e-8
 
 

@@ -6,6 +6,7 @@ Monte Carlo checks use 4 standard errors of the estimate, computed here from the
 import numpy as np
 import pytest
 
+from log_derivative import central_difference
 from variance_reduction import (
     HORIZON, N_ACTIONS, N_STATES, P_SMALL, R_SMALL, THETA_SMALL,
     baseline_estimate, discounted_estimate, enumerate_trajectories, exact_gradient, exact_moments,
@@ -57,27 +58,15 @@ def test_exact_gradient_enumeration_is_a_distribution():
 
 
 def test_exact_gradient_matches_finite_differences():
-    eps = 1e-6
-    for k in range(THETA_SMALL.size):
-        step = np.zeros(THETA_SMALL.size)
-        step[k] = eps
-        Jp, _ = exact_gradient(THETA_SMALL + step.reshape(THETA_SMALL.shape), P_SMALL, R_SMALL, HORIZON)
-        Jm, _ = exact_gradient(THETA_SMALL - step.reshape(THETA_SMALL.shape), P_SMALL, R_SMALL, HORIZON)
-        assert GRAD_EXACT[k] == pytest.approx((Jp - Jm) / (2 * eps), abs=1e-7)
+    fd = central_difference(lambda t: exact_gradient(t, P_SMALL, R_SMALL, HORIZON)[0], THETA_SMALL, h=1e-6)
+    np.testing.assert_allclose(GRAD_EXACT, fd.ravel(), atol=1e-7)
 
 
 def test_sample_score_matches_finite_differences():
-    eps = 1e-6
     for s in range(N_STATES):
         for a in range(N_ACTIONS):
-            fd = np.zeros(THETA_SMALL.size)
-            for k in range(THETA_SMALL.size):
-                d = np.zeros(THETA_SMALL.size)
-                d[k] = eps
-                d = d.reshape(THETA_SMALL.shape)
-                fd[k] = (np.log(softmax_policy(THETA_SMALL + d, s)[a])
-                         - np.log(softmax_policy(THETA_SMALL - d, s)[a])) / (2 * eps)
-            np.testing.assert_allclose(score(THETA_SMALL, s, a), fd, atol=1e-8)
+            fd = central_difference(lambda t: np.log(softmax_policy(t, s)[a]), THETA_SMALL, h=1e-6)
+            np.testing.assert_allclose(score(THETA_SMALL, s, a), fd.ravel(), atol=1e-8)
 
 
 def test_sample_return_matches_exact_value(batch):

@@ -6,6 +6,19 @@ c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 # which any local process can reach (ipykernel warns about it in the build log).
 c.KernelManager.transport = "ipc"
 
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from jupyter_core.paths import jupyter_runtime_dir  # noqa: E402
+
+# Where those sockets live. jupyter_client names them "kernel-ipc-<n>" in the working directory when it
+# picks the name before the connection file's: two builds of this folder at once (`mkdocs serve` while
+# the tests build) then reached each other's kernels ("Invalid Signature" and a failed page). One name per
+# build process, in the user's private Jupyter runtime folder.
+_RUNTIME = Path(jupyter_runtime_dir())
+_RUNTIME.mkdir(mode=0o700, parents=True, exist_ok=True)
+c.KernelManager.ip = str(_RUNTIME / f"mkdocs-build-{os.getpid()}-kernel")
+
 # Once the last cell has run and its outputs are in, stop the kernel at once instead of sending it
 # a shutdown request. ipykernel 7.4's graceful shutdown races: the control thread publishes its
 # "idle" status while the main thread closes the IOPub thread's pipes, and the kernel then logs
@@ -15,7 +28,6 @@ c.ExecutePreprocessor.shutdown_kernel = "immediate"
 # Run the notebook only when its code changed; a prose edit reuses the last outputs
 # (see hooks/cached_execution.py).
 import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 HOOKS = str(Path(__file__).resolve().parent.parent)
 if HOOKS not in sys.path:  # this file is read once per notebook
