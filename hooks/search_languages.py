@@ -30,6 +30,7 @@ On the way, the entries are cleaned for the previews and the ranking:
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -124,6 +125,7 @@ def _with_script(base: str, script: str, tag: str) -> str:
 
 
 def _linear(node, in_script: bool = False) -> str:
+    """One MathML node as a line of text: scripts as <sub>/<sup>, accents as combining marks."""
     if isinstance(node, str):
         return html.escape(node.replace("\u00a0", " "), quote=False)
     tag, kids = node.tag, node.elements()
@@ -176,11 +178,9 @@ def _linear(node, in_script: bool = False) -> str:
         return f"<sup>{inner(kids[1], True).strip()}</sup>√({inner(kids[0]).strip()})"
     if tag == "mtr":
         return " ".join(inner(kid) for kid in kids)
-    if tag in {"mrow", "mstyle", "mpadded", "menclose", "semantics", "math", "mtd", "root"}:
-        return _join(node.children, in_script)
     if tag == "mtable":
         return "; ".join(inner(kid).strip() for kid in kids)
-    return _join(node.children, in_script)
+    return _join(node.children, in_script)  # mrow, mstyle, mpadded, semantics, math, …
 
 
 def _join(children: list, in_script: bool) -> str:
@@ -208,6 +208,7 @@ def _join(children: list, in_script: bool) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=None)  # the same formulas recur on every page and at every rebuild
 def formula_search_text(formula: str) -> str:
     """What the search index holds for one KaTeX formula (HTML with only `sub`/`sup` markup): an inline
     formula as one readable line from its MathML, a display formula as its number, "(G2)", or nothing."""

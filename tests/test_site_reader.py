@@ -186,14 +186,28 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=path, args=rh.BROWSER_ARGS, timeout=60_000)
 
 
+_CHROMIUM: list = []  # [playwright, browser] while a session runs
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """The session's Chromium. A module that imports this fixture gets its own copy from pytest, and a
+    second sync Playwright in one process fails: every copy shares the first one's Chromium."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+    owner = not _CHROMIUM
+    if owner:
+        playwright = sync_playwright().start()
+        try:
+            _CHROMIUM.extend([playwright, launch(playwright)])
+        except BaseException:
+            playwright.stop()
+            raise
+    yield _CHROMIUM[1]
+    if owner:  # set up first, so torn down after every copy
+        _CHROMIUM[1].close()
+        _CHROMIUM[0].stop()
+        _CHROMIUM.clear()
 
 
 @pytest.fixture(scope="session")
@@ -556,6 +570,7 @@ def test_broken_layout_is_caught(broken):
             '.md-typeset .katex-display > .katex > .katex-html { display: block !important }'
             '.md-typeset .katex-display > .katex > .katex-html > .katex-tag { position: absolute !important; right: 0 }'
             'article pre, article pre > code { white-space: pre-wrap !important }</style>')
+    widest = widest.replace('<div class="arithmatex">', '<div class="arithmatex" style="font-size: 300%">', 1)  # surely wider than a phone
     page, _, _ = broken("layout", lambda h: insert(h, undo + widest))
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
     try:
