@@ -19,6 +19,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from search_languages import formula_search_text  # MkDocs puts hooks/ on sys.path while loading hooks
+
 log = logging.getLogger("mkdocs.hooks.katex")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,29 +152,12 @@ def on_page_content(html_content: str, page, config, files) -> str:
 
 
 # Material's search plugin parses every page's HTML tag by tag, in Python; KaTeX writes a dozen
-# elements per symbol, which made indexing half of each rebuild. So the plugin is given the page
-# with each formula swapped for the text it indexed anyway (the visible HTML's, without the MathML),
-# and the formulas are put back into the finished page.
+# elements per symbol, which made indexing half of each rebuild, and its visible HTML reads as
+# flattened math in a preview ("R^t−v^(st)"). So the plugin is given the page with each formula swapped
+# for a short readable text (hooks/search_languages.py), and the formulas are put back into the page.
 FORMULA = re.compile(r"<!--katex-->(.*?)<!--/katex-->", re.S)
-MATHML = re.compile(r'<span class="katex-mathml" data-search-exclude="mathml">.*?</math></span>', re.S)
-TAG = re.compile(r"<[^>]+>")
-PLACEHOLDER = re.compile(r'<span data-katex-formula="(\d+)">[^<]*</span>')
+PLACEHOLDER = re.compile(r'<span data-katex-formula="(\d+)">.*?</span>', re.S)  # text with <sub>/<sup>
 _formulas: dict[str, list[str]] = {}  # page URL -> the formulas swapped out of its content
-
-
-def indexed_text(formula: str) -> str:
-    """The text the search plugin takes from a formula's HTML: its text nodes, the MathML's left
-    out, a node of only whitespace read as one space (and not two in a row), as its parser does."""
-    pieces: list[str] = []
-    for node in TAG.split(MATHML.sub("", formula)):
-        if not node:
-            continue
-        if html.unescape(node).isspace():
-            if not pieces or not pieces[-1].isspace():
-                pieces.append(" ")
-        else:
-            pieces.append(node.replace("\n", " "))
-    return "".join(pieces)
 
 
 @event_priority(100)  # before the search plugin indexes page.content
@@ -181,7 +166,7 @@ def on_page_context(context, page, config, nav):
 
     def swap(match: re.Match) -> str:
         formulas.append(match.group(1).replace(' data-search-exclude="mathml"', ""))
-        return f'<span data-katex-formula="{len(formulas) - 1}">{indexed_text(match.group(1))}</span>'
+        return f'<span data-katex-formula="{len(formulas) - 1}">{formula_search_text(match.group(1))}</span>'
 
     page.content = FORMULA.sub(swap, page.content)
     return context

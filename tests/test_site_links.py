@@ -226,8 +226,6 @@ def test_with_repo_url_titles_link_to_the_file_and_the_header_to_the_repository(
     (project_copy / "docs" / "en" / "other.md").write_text("# Other\n\n$$\nx \\tag{C4}\n$$\n", encoding="utf-8")
     (project_copy / "docs" / "zh" / "other.md").write_text("# 其他\n\n$$\nx \\tag{C4}\n$$\n", encoding="utf-8")
     shutil.copy(DOCS / "zh" / ".code-notes.yml", project_copy / "docs" / "zh" / ".code-notes.yml")
-    if (ROOT / "overrides").is_dir() and not (project_copy / "overrides").exists():  # theme.custom_dir
-        shutil.copytree(ROOT / "overrides", project_copy / "overrides")
     monkeypatch.setenv("REPO_URL", repo)
     result = build(project_copy, project_copy / "site")
     assert result.returncode == 0, result.log
@@ -249,8 +247,6 @@ def test_with_repo_url_titles_link_to_the_file_and_the_header_to_the_repository(
 
 def test_a_shallow_clone_builds_without_dates_and_a_copy_outside_git_with_the_build_date(project_copy, monkeypatch):
     """On GitHub Actions the plugin warns about a shallow clone, which would fail the strict build."""
-    if (ROOT / "overrides").is_dir() and not (project_copy / "overrides").exists():  # theme.custom_dir
-        shutil.copytree(ROOT / "overrides", project_copy / "overrides")
     outside_git = build(project_copy, project_copy.parent / "site-outside-git")
     assert outside_git.returncode == 0, outside_git.log
     assert BeautifulSoup((outside_git.site / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
