@@ -19,7 +19,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from search_languages import formula_search_text  # MkDocs puts hooks/ on sys.path while loading hooks
+from html_regions import PROTECTED, outside_protected  # MkDocs puts hooks/ on sys.path while loading hooks
+from search_languages import formula_search_text
 
 log = logging.getLogger("mkdocs.hooks.katex")
 
@@ -32,8 +33,6 @@ ARITHMATEX = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">\s*(?P<open>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])\s*</(?P=tag)>',
     re.S,
 )
-# Regions of a notebook page whose `$` signs are not math: code, program output, plots, scripts.
-PROTECTED = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>|<script\b.*?</script>|<style\b.*?</style>|<svg\b.*?</svg>)", re.S)
 NOTEBOOK_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 NOTEBOOK_INLINE = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
 MATHJAX_LOADER = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
@@ -115,14 +114,11 @@ def render_markdown_page(content: str, errors: _Errors) -> str:
 
 
 def render_notebook_page(content: str, errors: _Errors) -> str:
-    content = MATHJAX_LOADER.sub("", content)
-    parts = PROTECTED.split(content)
-    for index in range(0, len(parts), 2):  # even parts lie outside the protected regions
-        text = parts[index]
+    def render_math(text: str) -> str:  # `$` in code, program output, plots and scripts is not math
         text = NOTEBOOK_DISPLAY.sub(lambda m: errors.render(html.unescape(m.group(1)), True), text)
-        text = NOTEBOOK_INLINE.sub(lambda m: errors.render(html.unescape(m.group(1)), False), text)
-        parts[index] = text
-    return "".join(parts)
+        return NOTEBOOK_INLINE.sub(lambda m: errors.render(html.unescape(m.group(1)), False), text)
+
+    return outside_protected(MATHJAX_LOADER.sub("", content), render_math)
 
 
 TOC_MATH = re.compile(r"\\\((?P<tex>.*?)\\\)", re.S)
