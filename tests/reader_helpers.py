@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -473,17 +475,31 @@ def code_blocks(page, name: str) -> tuple[list[CodeBlock], int]:
     return blocks, outputs
 
 
-def run_python(code: str, timeout: float = 300) -> tuple[int, str]:
-    """Run `code` as a reader would: a fresh Python of the project's environment, in an empty folder."""
+RUNNER = Path(__file__).with_name("copied_code_runner.py")
+
+
+def run_blocks(codes: list[str], workers: int = 2, timeout: float = 900) -> dict[str, tuple[int, str]]:
+    """Run each block as a reader who copies it would: the project's Python, an empty folder, a fresh
+    namespace (tests/copied_code_runner.py). Blocks share `workers` processes: numpy and torch are
+    imported once per process instead of once per block. Returns code -> (exit code, output)."""
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME"}}
     env.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
-    with tempfile.TemporaryDirectory(prefix="copied-code-") as cwd:
+    ordered = sorted(set(codes))
+    chunks = [chunk for chunk in (ordered[i::workers] for i in range(workers)) if chunk]
+
+    def run_chunk(chunk: list[str]) -> list[tuple[int, str]]:
         try:
-            result = subprocess.run([sys.executable, "-"], input=code, cwd=cwd, env=env,
-                                    capture_output=True, text=True, timeout=timeout)
+            result = subprocess.run([sys.executable, str(RUNNER)], input=json.dumps(chunk), env=env,
+                                    capture_output=True, text=True, timeout=timeout, cwd=tempfile.gettempdir())
         except subprocess.TimeoutExpired:
-            return -1, f"timed out after {timeout} s"
-    return result.returncode, (result.stdout + result.stderr)[-2000:]
+            return [(-1, f"the blocks' process timed out after {timeout} s")] * len(chunk)
+        if result.returncode != 0:  # the runner itself died (a block that crashed the interpreter)
+            return [(-1, f"the blocks' process exited {result.returncode}: {result.stderr[-2000:]}")] * len(chunk)
+        return [tuple(item) for item in json.loads(result.stdout)]
+
+    with ThreadPoolExecutor(max_workers=len(chunks) or 1) as pool:
+        results = [item for chunk_results in pool.map(run_chunk, chunks) for item in chunk_results]
+    return dict(zip([code for chunk in chunks for code in chunk], results))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,14 +24,16 @@ pytestmark = pytest.mark.site  # built site and Chromium: `make test-fast` leave
 sys_path_hooks = ROOT / "hooks"
 DOCS = ROOT / "docs"
 LANGS = ("en", "zh")
-SCREENSHOTS = ROOT / "test-results" / "screenshots"
 PAGES = sorted(p.relative_to(DOCS / "en").with_suffix("").as_posix() for p in (DOCS / "en").rglob("*.md"))
 NOTEBOOK_PAGES = [p for p in PAGES if re.search(r"^---\s*\n(?:.*\n)*?jupyter:", (DOCS / "en" / f"{p}.md").read_text(encoding="utf-8"))]
 DERIVATION_PAGE = next((p for p in ("monte-carlo", "log-derivative-trick", "score-function", "policy-gradient") if p in PAGES), None)
 PAGE_TYPES = {"home": "index", "derivation": DERIVATION_PAGE, "notebook": NOTEBOOK_PAGES[0] if NOTEBOOK_PAGES else None,
               "glossary": "glossary" if "glossary" in PAGES else None}
 PAGE_TYPES = {kind: page for kind, page in PAGE_TYPES.items() if page}
-DARK_SCREENSHOTS = {"index", DERIVATION_PAGE, *NOTEBOOK_PAGES}
+# Colours come from the theme and the plots: contrast is measured on one page of each type and on every
+# page with plots (the notebook pages), in both schemes. The selector is clicked on one page of each type.
+CONTRAST_PAGES = {*PAGE_TYPES.values(), *NOTEBOOK_PAGES}
+CLICK_THROUGH = set(PAGE_TYPES.values())
 SEARCHES = {"en": ("score function", "score-function"), "zh": ("策略梯度", "policy-gradient")}
 PHONE_WIDTH, DESKTOP_WIDTH = 390, 1280
 EACH_PAGE = [pytest.param(lang, page, id=f"{lang}-{page}") for page in PAGES for lang in LANGS]
@@ -122,19 +123,21 @@ class Reader:
         if record:
             en.records.append(record)
             self._inspect(en)
-        # Its twin, reached through the language selector; loaded directly if the selector fails.
-        record = self._step(zh, "language selector", lambda: rh.switch_language(p, rec, "zh"))
+        # Its twin: one page of each type is reached by clicking the language selector, there and back
+        # (every page's selector links are checked in the HTML by test_language_links_lead_to_the_twin).
+        clicked = page in CLICK_THROUGH
+        record = self._step(zh, "language selector", lambda: rh.switch_language(p, rec, "zh")) if clicked else None
         zh.arrived_from_twin = p.url if record else None
         if zh.arrived_from_twin != zh.url:
             record = self._step(zh, "load", lambda: rh.load(p, rec, zh.url))
         if record:
             zh.records.append(record)
             self._inspect(zh)
-        # And back.
-        record = self._step(en, "language selector", lambda: rh.switch_language(p, rec, "en"))
-        en.arrived_from_twin = p.url if record else None
-        if record:
-            en.records.append(record)
+        if clicked:
+            record = self._step(en, "language selector", lambda: rh.switch_language(p, rec, "en"))
+            en.arrived_from_twin = p.url if record else None
+            if record:
+                en.records.append(record)
         # On a phone: what fits the screen and what can be scrolled to.
         for reading in (en, zh):
             record = self._step(reading, "load on a phone", lambda: rh.load(self.phone_page, self.phone_recorder, reading.url))
@@ -165,17 +168,14 @@ class Reader:
             reading.english_interface = self._step(reading, "interface text", lambda: rh.english_interface_text(p)) or []
         if blocks:
             reading.code, reading.outputs_skipped = blocks
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = f"{reading.lang}-{reading.page.replace('/', '_')}"
-        self._step(reading, "screenshot", lambda: p.screenshot(path=str(SCREENSHOTS / f"{name}-light.png"), full_page=True))
         if reading.page in PAGE_TYPES.values():
             reading.axe = self._step(reading, "axe", lambda: rh.axe_violations(p))
+        if reading.page not in CONTRAST_PAGES:
+            return
         for scheme in ("slate", "default"):
             def contrast():
                 rh.set_scheme(p, scheme)
                 reading.contrast[scheme], reading.contrast_checked[scheme] = rh.contrast_problems(p)
-                if scheme == "slate" and reading.page in DARK_SCREENSHOTS:
-                    p.screenshot(path=str(SCREENSHOTS / f"{name}-dark.png"), full_page=True)
             self._step(reading, f"contrast ({scheme})", contrast)
 
 
@@ -219,12 +219,11 @@ def reader(site_build, browser):
 
 @pytest.fixture(scope="session")
 def code_runs(reader):
-    """Every distinct block a reader can copy, run once in a fresh Python: code -> (exit code, output)."""
+    """Every distinct block a reader can copy, run once as copied: code -> (exit code, output)."""
     for page in PAGES:
         reader.read("en", page)
     blocks = {block.code for page in PAGES for lang in LANGS for block in reader.read(lang, page).code if block.runs_as_python}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(blocks, pool.map(rh.run_python, blocks)))
+    return rh.run_blocks(sorted(blocks))
 
 
 def no_step_errors(reading: PageReading, *steps: str) -> list[str]:
@@ -276,7 +275,7 @@ def test_images_and_plots_load_and_have_a_text_alternative(reader, lang, page):
     assert no_step_errors(reading, "load", "images", "images without JavaScript") + reading.images == []
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", sorted(CLICK_THROUGH))
 def test_language_selector_leads_to_the_twin_and_back(reader, page):
     en, zh = reader.read("en", page), reader.read("zh", page)
     assert no_step_errors(en, "language selector") + no_step_errors(zh, "language selector") == []
@@ -326,6 +325,22 @@ def test_language_switch_from_a_deep_link_lands_on_the_same_section(reader, brow
         context.close()
 
 
+def test_language_links_lead_to_the_twin(site_build):
+    """Every page's selector links lead to the same page in each language (resolved as the browser does)."""
+    from urllib.parse import urljoin
+
+    wrong = []
+    for lang in LANGS:
+        for page in PAGES:
+            here = "http://site" + rh.page_url("/", lang, page)
+            html = (site_build.site / rh.page_url("", lang, page) / "index.html").read_text(encoding="utf-8")
+            links = dict((to, href) for href, to in re.findall(r'<a href="([^"]*)" hreflang="([^"]*)" class="md-select__link"', html))
+            for other in LANGS:
+                if urljoin(here, links.get(other, "#missing")).split("#")[0] != "http://site" + rh.page_url("/", other, page):
+                    wrong.append(f"{lang}/{page} -> {other}: {links.get(other)}")
+    assert wrong == []
+
+
 def test_language_selector_marks_the_language_being_read(site_build):
     for lang in LANGS:
         for page in PAGES:
@@ -355,7 +370,7 @@ def test_copied_code_runs_in_a_fresh_python(reader, code_runs, lang, page, capsy
     assert failures == [], "\n\n".join(failures)
 
 
-@pytest.mark.parametrize("lang, page", EACH_PAGE)
+@pytest.mark.parametrize("lang, page", [pytest.param(lang, page, id=f"{lang}-{page}") for page in sorted(CONTRAST_PAGES) for lang in LANGS])
 def test_formulas_and_plots_are_readable_in_dark_and_light_mode(reader, lang, page):
     reading = reader.read(lang, page)
     problems = no_step_errors(reading, "contrast (slate)", "contrast (default)")
@@ -545,7 +560,7 @@ def test_broken_code_blocks_are_caught(broken):
     blocks, _ = rh.code_blocks(page, "broken-code")
     failing = next(b for b in blocks if "no_such_function" in b.code)
     assert failing.has_button and failing.runs_as_python
-    assert rh.run_python(failing.code)[0] != 0
+    assert rh.run_blocks([failing.code])[failing.code][0] != 0
     assert not next(b for b in blocks if "without code element" in b.code).has_button
 
 
