@@ -90,7 +90,7 @@ class Recorder:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._add("console_errors", f"uncaught: {error}"))
         page.on("request", lambda request: self._add("requests", request.url))
-        page.on("requestfailed", lambda request: self._add("failed_requests", f"{request.url} ({request.failure})"))
+        page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
 
     def start(self, url: str) -> Record:
@@ -100,6 +100,13 @@ class Recorder:
     def _add(self, kind: str, item: str) -> None:
         if self.current is not None:
             getattr(self.current, kind).append(item)
+
+    def _request_failed(self, request) -> None:
+        # net::ERR_ABORTED is the browser cancelling a request itself, when the test moves on to the
+        # next page while this one still fetches its favicon: no fault of the site. A file that is
+        # missing answers 404 (see _response); one that cannot be reached fails with another error.
+        if request.failure != "net::ERR_ABORTED":
+            self._add("failed_requests", f"{request.url} ({request.failure})")
 
     def _console(self, message) -> None:
         if message.type == "error":
