@@ -3,7 +3,7 @@
 - Markdown pages: a fence whose lines are `--8<-- "file.py:section"` gets the fence option
   `title="file.py › section"` (several sections: comma-separated), which pymdownx.highlight renders
   as `<span class="filename">` above the code. Notebook pages: `show_section("file.py", "section")`
-  (snippets/_page_tools.py) writes `<!-- snippet: file.py:section -->` before its block, which is
+  (page_results/_page_tools.py) writes `<!-- snippet: file.py:section -->` before its block, which is
   turned into the same title here.
 - When `repo_url` is set (REPO_URL in the environment), the file name links to the file in the
   repository. Without it the edit button would link nowhere, so `edit_uri` is dropped too.

@@ -19,9 +19,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
-TAG = re.compile(r"\\tag\{([A-Z]\d+)\}")
-# "(D5)", "（D5）": one letter and a number, in ASCII or full-width brackets
-REFERENCE = re.compile(r"(?P<open>[(（])(?P<tag>[A-Z]\d{1,2})(?P<close>[)）])")
+# a formula id, and a letter when one id has several displays on a page (B1, B1a, B1b)
+TAG = re.compile(r"\\tag\{([A-Z]\d+[a-z]?)\}")
+# "(D5)", "（D5）", "(B1a)": one capital, a number and maybe a letter, in ASCII or full-width brackets
+REFERENCE = re.compile(r"(?P<open>[(（])(?P<tag>[A-Z]\d{1,2}[a-z]?)(?P<close>[)）])")
 # Where a "(D5)" is not prose. Every other tag is split out too, so attributes are never touched.
 NOT_PROSE = re.compile(
     r"(<!--katex-->.*?<!--/katex-->"

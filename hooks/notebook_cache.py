@@ -2,8 +2,8 @@
 
 mkdocs-jupyter keys its cache on the notebook's own text and options only, so a change in
 snippets/ (the training code) would show stale results. Pointing its cache_dir at a folder named
-after a hash of the snippet files the page's code cells import or show (show_section("x.py", ...)),
-and the ones those import (snippets/_cache.py reads their import statements), makes a change in
+after a hash of the files of snippets/ and page_results/ the page's code cells import or show (show_section("x.py", ...)),
+and the ones those import (page_results/_cache.py reads their import statements), makes a change in
 that code re-execute the page; an edit of another snippet file leaves it alone, and a prose edit
 of a notebook page still changes that page's own key only. Each language gets its own folder: the
 i18n plugin builds the languages one after the other, and mkdocs-jupyter evicts every cache entry
@@ -17,12 +17,13 @@ from mkdocs.plugins import event_priority
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
+PAGE_RESULTS = ROOT / "page_results"   # the notebook pages' build-time code (caches, plots)
 VERSIONS = ROOT / "pyproject.toml"  # the pinned libraries the pages run on
 
 
 def _snippet_module(name):
-    """A helper module of snippets/ by its path: the build's sys.path stays as it is."""
-    spec = importlib.util.spec_from_file_location(f"snippets_{name}", SNIPPETS / f"{name}.py")
+    """A module of page_results/ by its path: the build's sys.path stays as it is."""
+    spec = importlib.util.spec_from_file_location(f"page_results_{name}", PAGE_RESULTS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -31,7 +32,7 @@ def _snippet_module(name):
 cache_tools = _snippet_module("_cache")  # the cache keys and atomic writes the snippets use too
 
 
-def code_fingerprint(code: str, snippets: Path = SNIPPETS) -> str:
+def code_fingerprint(code: str, snippets: Path | tuple[Path, ...] = (SNIPPETS, PAGE_RESULTS)) -> str:
     """A hash of pyproject.toml and of the snippet files that `code` imports or shows, transitively."""
     return cache_tools.cache_key({}, [VERSIONS, *cache_tools.snippet_dependencies(code, snippets=snippets)])
 

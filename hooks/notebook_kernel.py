@@ -4,6 +4,7 @@ mkdocs-jupyter executes each notebook with an NbConvertApp that reads the Jupyte
 JUPYTER_CONFIG_PATH. Putting hooks/jupyter_config/ first on that path applies the project's
 settings (see the files there) whatever the reader's own ~/.jupyter holds, and only to this build.
 """
+import logging
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from traitlets.config.loader import PyFileConfigLoader
 
 CONFIG_DIR = Path(__file__).resolve().parent / "jupyter_config"
 CONFIG_FILE = CONFIG_DIR / "jupyter_nbconvert_config.py"
+OUTPUTS = CONFIG_DIR.parent.parent / ".cache" / "notebook-outputs"   # hooks/cached_execution.py's
+log = logging.getLogger("mkdocs.hooks.notebook_kernel")
 
 
 def on_config(config):
@@ -27,6 +30,9 @@ def on_config(config):
     paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     if str(CONFIG_DIR) not in paths:
         os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(CONFIG_DIR), *paths])
+    if not any(OUTPUTS.glob("*.json")):
+        log.info("First build here: the notebook pages run their cells, and train agents and learners while "
+                 "the site builds (a minute or two on 2 cores; progress below). Later builds reuse .cache/.")
     return config
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Noto Sans CJK SC, the font matplotlib measures the Chinese plot labels with (the browser draws them;
-# see plot_fonts in snippets/_page_tools.py) and the browser tests render Chinese with.
+# see plot_fonts in page_results/_page_tools.py) and the browser tests render Chinese with.
 # Debian/Ubuntu: installs fonts-noto-cjk with apt-get when it is missing. Elsewhere it says what to
 # install and carries on: `mkdocs serve` then warns about the Chinese plots, a strict build fails.
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""Policy gradient (formulas D1-D9) on a small MDP whose dynamics are known exactly.
+"""Policy gradient (formulas D1-D10) on a small MDP whose dynamics are known exactly.
 
 Shown on the policy-gradient page. Run: python snippets/policy_gradient.py
 The agent page trains CartPole with `trajectory_return`, `reward_to_go`, `surrogate_loss`.
@@ -230,11 +230,29 @@ def trajectory_score_autograd(theta, mdp, states, actions):
     """∇θ log πθ(τ) per τ by autograd of the FULL log πθ(τ), dynamics in: (K, S, A)."""
     theta = torch.tensor(theta, dtype=torch.float64)
 
-    def full(th):                                            # (S, A) -> (K,)
-        return trajectory_log_prob_torch(th, mdp, states, actions)
+    def full(th, s, a):                                      # one τ -> log πθ(τ), a scalar
+        return trajectory_log_prob_torch(th, mdp, s[None], a[None])[0]
 
-    return torch.autograd.functional.jacobian(full, theta).numpy()
+    per_trajectory = torch.func.vmap(torch.func.grad(full), in_dims=(None, 0, 0))  # ∇θ for each τ
+    return per_trajectory(theta, torch.as_tensor(states), torch.as_tensor(actions)).numpy()
 # --8<-- [end:trajectory_score_autograd]
+
+
+# --8<-- [start:trajectory_estimator]
+import numpy as np
+
+
+def trajectory_estimate(theta, mdp, states, actions, rewards):
+    """(1/n) Σ_i ∇θ log πθ(τ_i) R(τ_i), as the notes first write it, and its standard error: (S, A).
+
+    The score of each whole trajectory comes from autograd of the FULL log πθ(τ), start and
+    transitions included, which only a known MDP allows; (D7) shows they add nothing.
+    """
+    n = len(states)
+    R = np.array([trajectory_return(r) for r in rewards])                              # R(τ_i), (n,)
+    terms = trajectory_score_autograd(theta, mdp, states, actions) * R[:, None, None]  # (n, S, A)
+    return terms.mean(axis=0), terms.std(axis=0, ddof=1) / np.sqrt(n)
+# --8<-- [end:trajectory_estimator]
 
 
 # --8<-- [start:estimator]
@@ -291,7 +309,7 @@ import numpy as np
 
 
 def reward_to_go(rewards):
-    """R̂_t = Σ_{t' ≥ t} r_{t'} for one trajectory: (T,) -> (T,)."""
+    """R̂_t = Σ_{t' ≥ t} r_{t'} for one trajectory: (T + 1,) -> (T + 1,)."""
     rewards = np.asarray(rewards, dtype=float)
     return np.cumsum(rewards[::-1])[::-1].copy()
 # --8<-- [end:reward_to_go]
@@ -316,6 +334,9 @@ if __name__ == "__main__":
     print(f"Monte Carlo, n = {n}: max |estimate − exact| / se = {(np.abs(g - grad) / se).max():.2f}")
     for (s, a), exact in np.ndenumerate(grad):
         print(f"  ∂J/∂θ[{s},{a}]: estimate {g[s, a]:+.4f} ± {se[s, a]:.4f}, exact {exact:+.4f}")
+    g_full, _ = trajectory_estimate(theta, mdp, *samples)
+    assert np.abs(g_full - g).max() < 1e-12
+    print("the same with ∇ log πθ(τ) by autograd, dynamics in (D10): equal (max |Δ| < 1e-12)")
 
     loss, minus_grad_loss = surrogate_gradient(theta, *samples)
     assert np.abs(minus_grad_loss - g).max() < 1e-12

@@ -1,7 +1,7 @@
 """How noisy is vanilla policy gradient? Its per-trajectory variance against reward-to-go, measured.
 
 Shown on the where-the-notes-end page (formula F1). Run: python snippets/vanilla_variance.py
-A small episodic MDP with horizon T has an exact gradient (autograd through the state-distribution
+A small episodic MDP with horizon H (H steps, t = 0, …, T = H − 1) has an exact gradient (autograd through the state-distribution
 recursion), so both Monte Carlo estimators can be checked for bias and compared for variance.
 """
 
@@ -40,10 +40,10 @@ import numpy as np
 import torch
 
 
-def exact_objective_and_gradient(theta, p0, P, R, T, sparse=False):
-    """J(θ) = E[Σ_{t<T} r_t] = Σ_t μ_t · r_π with μ_{t+1} = μ_t P_π, and ∇_θ J by autograd.
+def exact_objective_and_gradient(theta, p0, P, R, H, sparse=False):
+    """J(θ) = E[Σ_{t<H} r_t] = Σ_t μ_t · r_π with μ_{t+1} = μ_t P_π, and ∇_θ J by autograd.
 
-    sparse=True: the reward is paid at the last step t = T − 1 only, J = μ_{T−1} · r_π.
+    sparse=True: the reward is paid at the last step t = T = H − 1 only, J = μ_T · r_π.
     """
     th = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
     P_t, R_t = torch.from_numpy(P), torch.from_numpy(R)
@@ -51,8 +51,8 @@ def exact_objective_and_gradient(theta, p0, P, R, T, sparse=False):
     P_pi = torch.einsum("sa,sat->st", pi, P_t)          # P_π[s, s']
     r_pi = (pi * R_t).sum(dim=-1)                       # r_π[s] = Σ_a π(a|s) R[s, a]
     mu, J = torch.from_numpy(p0), torch.zeros((), dtype=torch.float64)
-    for t in range(T):                                  # μ_t = Pr(s_t = ·)
-        if not sparse or t == T - 1:
+    for t in range(H):                                  # μ_t = Pr(s_t = ·)
+        if not sparse or t == H - 1:
             J = J + mu @ r_pi
         mu = mu @ P_pi
     J.backward()
@@ -70,20 +70,20 @@ def inverse_cdf(probs, rng):
     return np.minimum((u > np.cumsum(probs, axis=1)).sum(axis=1), probs.shape[1] - 1)
 
 
-def sample_trajectories(theta, p0, P, R, T, n, rng, sparse=False, reward_noise=0.5):
-    """n trajectories of T steps: states, actions, rewards, each (n, T).
+def sample_trajectories(theta, p0, P, R, H, n, rng, sparse=False, reward_noise=0.5):
+    """n trajectories of H steps: states, actions, rewards, each (n, H).
 
-    r_t = R[s_t, a_t] + noise; sparse=True pays the reward at t = T − 1 only (zeros before).
+    r_t = R[s_t, a_t] + noise; sparse=True pays the reward at t = T = H − 1 only (zeros before).
     """
     pi = softmax_policy(theta)
     S, A = pi.shape
-    states, actions = np.empty((n, T), dtype=int), np.empty((n, T), dtype=int)
+    states, actions = np.empty((n, H), dtype=int), np.empty((n, H), dtype=int)
     s = rng.choice(S, size=n, p=p0)                                  # s_0 ~ p0
-    for t in range(T):
+    for t in range(H):
         a = inverse_cdf(pi[s], rng)                      # a_t ~ π(·|s_t)
         states[:, t], actions[:, t] = s, a
         s = inverse_cdf(P[s, a], rng)                    # s_{t+1} ~ P(·|s_t, a_t)
-    rewards = R[states, actions] + reward_noise * rng.standard_normal((n, T))
+    rewards = R[states, actions] + reward_noise * rng.standard_normal((n, H))
     if sparse:
         rewards[:, :-1] = 0.0
     return states, actions, rewards
@@ -103,7 +103,7 @@ def vanilla_terms(theta, states, actions, rewards):
 
 def reward_to_go_terms(theta, states, actions, rewards):
     """g_i = Σ_t ∇_θ log π(a_t|s_t) R̂_t with R̂_t = Σ_{t' ≥ t} r_{t'}, (n, S, A)."""
-    weights = np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1]            # R̂_t, (n, T)
+    weights = np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1]            # R̂_t, (n, H)
     return np.einsum("nt,ntkl->nkl", weights, score_table(theta)[states, actions])
 # --8<-- [end:estimators]
 
@@ -130,14 +130,14 @@ import numpy as np
 
 
 def horizon_sweep(theta, p0, P, R, horizons, n, seed=0, sparse=False):
-    """For each horizon T: ‖∇J‖, the total variance of the vanilla and the reward-to-go terms
+    """For each horizon H: ‖∇J‖, the total variance of the vanilla and the reward-to-go terms
     on the same samples, and for each the largest |estimate − exact| in standard errors."""
     rows = []
-    for T in horizons:
-        rng = np.random.default_rng([seed, T])
-        samples = sample_trajectories(theta, p0, P, R, T, n, rng, sparse=sparse)
-        _, exact = exact_objective_and_gradient(theta, p0, P, R, T, sparse=sparse)
-        row = {"T": T, "grad_norm": np.linalg.norm(exact)}            # ‖∇_θ J‖, the signal
+    for H in horizons:
+        rng = np.random.default_rng([seed, H])
+        samples = sample_trajectories(theta, p0, P, R, H, n, rng, sparse=sparse)
+        _, exact = exact_objective_and_gradient(theta, p0, P, R, H, sparse=sparse)
+        row = {"H": H, "grad_norm": np.linalg.norm(exact)}            # ‖∇_θ J‖, the signal
         for name, terms in [("vanilla", vanilla_terms(theta, *samples)),
                             ("reward_to_go", reward_to_go_terms(theta, *samples))]:
             mean, se, total_var = summarize(terms)
@@ -151,11 +151,11 @@ def horizon_sweep(theta, p0, P, R, horizons, n, seed=0, sparse=False):
 if __name__ == "__main__":
     p0, P, R = episodic_mdp()
     theta = np.random.default_rng(1).normal(size=(3, 2))
-    print(f"{'T':>3} {'‖∇J‖':>6} {'Var vanilla':>12} {'Var rtg':>9} {'ratio':>6} "
+    print(f"{'H':>3} {'‖∇J‖':>6} {'Var vanilla':>12} {'Var rtg':>9} {'ratio':>6} "
           f"{'√Var/‖∇J‖ van':>14} {'rtg':>5} {'max|z| van':>11} {'rtg':>5}")
     for row in horizon_sweep(theta, p0, P, R, horizons=[1, 2, 4, 8, 16, 32], n=20_000):
         van, rtg, g = row["vanilla"], row["reward_to_go"], row["grad_norm"]
-        print(f"{row['T']:>3} {g:>6.3f} {van:>12.2f} {rtg:>9.2f} {van / rtg:>6.2f} "
+        print(f"{row['H']:>3} {g:>6.3f} {van:>12.2f} {rtg:>9.2f} {van / rtg:>6.2f} "
               f"{np.sqrt(van) / g:>14.1f} {np.sqrt(rtg) / g:>5.1f} {row['vanilla_max_z']:>11.2f} {row['reward_to_go_max_z']:>5.2f}")
     sparse = horizon_sweep(theta, p0, P, R, horizons=[16], n=20_000, sparse=True)[0]
-    print(f"sparse reward, T = 16: vanilla {sparse['vanilla']:.2f}, reward-to-go {sparse['reward_to_go']:.2f} (the same)")
+    print(f"sparse reward, H = 16: vanilla {sparse['vanilla']:.2f}, reward-to-go {sparse['reward_to_go']:.2f} (the same)")

@@ -82,7 +82,7 @@ import numpy as np
 
 
 def optimal_constant_baseline(traj_scores, returns):
-    """b*_k = E[g_k² R] / E[g_k²] per component k, from n trajectories (Greensmith et al. 2004).
+    """b*_k = E[g_k² R] / E[g_k²] per component k, from n trajectories (Peters & Schaal 2008).
 
     traj_scores: g = ∇θ log πθ(τ_i) = Σ_t ∇θ log πθ(a_t|s_t), (n, d); returns: R(τ_i), (n,).
     A component whose score is always 0 has no variance to reduce: b_k = 0 there.

@@ -63,7 +63,7 @@ def project_copy(tmp_path) -> Path:
     """
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in ("hooks", "snippets", "overrides"):  # overrides: the theme's custom_dir
+    for name in ("hooks", "snippets", "page_results", "overrides"):  # overrides: the theme's custom_dir
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     for lang in ("en", "zh"):  # a home page of its own: the real one links to pages left out here
         (copy / "docs" / lang).mkdir(parents=True)

@@ -321,8 +321,8 @@ def layout_problems(page) -> list[str]:
 # Interface text: what the theme writes around the content, in the page's language
 # ------------------------------------------------------------------------------------------------
 # Names that stay as they are in every language: the product in the footer, the other language's name
-# in the selector, the licences.
-INTERFACE_NAMES = ["Material for MkDocs", "English", "CC BY 4.0", "MIT", "GitHub"]
+# in the selector, the licences, the notebook format (下载 Notebook is how Chinese readers say it).
+INTERFACE_NAMES = ["Material for MkDocs", "English", "CC BY 4.0", "MIT", "GitHub", "Jupyter", "Notebook"]
 INTERFACE_JS = r"""(names) => {
   const english = /[A-Za-z]{3,}/;
   const found = new Set();
@@ -351,6 +351,21 @@ INTERFACE_JS = r"""(names) => {
 def english_interface_text(page) -> list[str]:
     """Interface strings in English on a page that is not (tooltips, labels, footer, navigation)."""
     return page.evaluate(INTERFACE_JS, INTERFACE_NAMES)
+
+
+# The download buttons next to the title (hooks/page_notebooks.py, overrides/partials/actions.html)
+DOWNLOADS_JS = r"""() => [...document.querySelectorAll('article a.md-content__button[download]')].map(a => {
+  const box = a.getBoundingClientRect();
+  return {kind: a.classList.contains('notebook-archive') ? 'archive' : 'notebook', href: a.href,
+          name: a.getAttribute('aria-label') || a.textContent.trim(), tabIndex: a.tabIndex,
+          visible: box.width > 0 && box.height > 0 && getComputedStyle(a).visibility !== 'hidden'};
+})"""
+
+
+def download_buttons(page) -> list[dict]:
+    """The page's download buttons: kind (notebook or archive), resolved link, accessible name,
+    whether the keyboard reaches it (tabIndex >= 0) and whether it is drawn."""
+    return page.evaluate(DOWNLOADS_JS)
 
 
 # ------------------------------------------------------------------------------------------------

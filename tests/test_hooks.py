@@ -176,8 +176,7 @@ def test_notebook_stderr_is_a_build_warning_naming_the_page(caplog):
 
 
 def test_chinese_plots_ask_for_a_cjk_font_and_say_when_it_is_missing(monkeypatch, capsys):
-    sys.path.insert(0, str(ROOT / "snippets"))
-    import _page_tools
+    import _page_tools   # page_results/ is on pytest's path
 
     assert "Noto Sans CJK SC" not in _page_tools.plot_fonts("en")
     monkeypatch.setattr(_page_tools, "has_font", lambda family: True)

@@ -1,4 +1,4 @@
-"""Tests for snippets/policy_gradient.py: formulas D1-D9 of the policy-gradient page.
+"""Tests for snippets/policy_gradient.py: formulas D1-D10 of the policy-gradient page.
 
 Exact values come from enumerating all 216 trajectories of the small MDP, from autograd and from
 finite differences. Monte Carlo checks use a tolerance of 4 standard errors (5 for the
@@ -29,6 +29,7 @@ from policy_gradient import (
     trajectory_log_prob_torch,
     trajectory_return,
     trajectory_score,
+    trajectory_estimate,
     trajectory_score_autograd,
     values,
 )
@@ -279,6 +280,41 @@ def test_estimator_standard_error_is_per_trajectory():
     g, se = policy_gradient_estimate(theta, states, actions, rewards)
     np.testing.assert_allclose(g, terms.mean(axis=0), atol=1e-15)
     np.testing.assert_allclose(se, terms.std(axis=0, ddof=1) / np.sqrt(50), atol=1e-15)
+
+
+# --- D10: the estimate with the score of the whole trajectory ---------------------------------------
+
+@pytest.fixture(scope="module")
+def whole_trajectory_sample():
+    """5 000 trajectories under the skewed θ and (D10) on them: autograd of each full log πθ(τ)."""
+    theta = THETAS["skewed"]
+    states, actions, rewards = sample_trajectories(theta, MDP, 5_000, np.random.default_rng(2026))
+    g, se = trajectory_estimate(theta, MDP, states, actions, rewards)
+    return theta, exact_gradient(theta, MDP), (states, actions, rewards), g, se
+
+
+def test_trajectory_estimator_is_unbiased(whole_trajectory_sample):
+    """(1/n) Σ_i ∇θ log πθ(τ_i) R(τ_i) lies within 4 of its standard errors of the exact gradient."""
+    _, exact, _, g, se = whole_trajectory_sample
+    assert np.all(se > 0)
+    assert np.all(np.abs(g - exact) <= K_SE * se), (g, exact, se)
+
+
+def test_trajectory_estimator_equals_the_per_step_estimator_on_the_same_samples(whole_trajectory_sample):
+    """(D8) is (D10) with (D7) put in: the dynamics terms add nothing, trajectory by trajectory."""
+    theta, _, samples, g, se = whole_trajectory_sample
+    g_steps, se_steps = policy_gradient_estimate(theta, *samples)
+    np.testing.assert_allclose(g, g_steps, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(se, se_steps, rtol=0, atol=1e-12)
+
+
+def test_trajectory_estimator_fails_without_the_log(whole_trajectory_sample):
+    """∇θ πθ(τ) = πθ(τ) ∇θ log πθ(τ) in place of the score (no log-derivative trick) is caught."""
+    theta, exact, (states, actions, rewards), _, _ = whole_trajectory_sample
+    prob = np.exp(trajectory_log_prob(theta, MDP, states, actions))            # πθ(τ_i)
+    terms = trajectory_score_autograd(theta, MDP, states, actions) * (prob * rewards.sum(axis=1))[:, None, None]
+    g, se = terms.mean(axis=0), terms.std(axis=0, ddof=1) / np.sqrt(len(terms))
+    assert np.any(np.abs(g - exact) > K_SE * se)                                # by hundreds of se
 
 
 # --- D9: the surrogate loss -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests of snippets/reinforce_cartpole.py (the agent page) and its cache in snippets/agent_results.py.
+"""Tests of snippets/reinforce_cartpole.py (the agent page) and its cache in page_results/agent_results.py.
 
 The training loop computes what the policy-gradient page says: the weights are R(τ_i) or the
 reward-to-go of `policy_gradient.py`, the loss is its surrogate loss, and the gradient of that loss

@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 LANGUAGES = ("en", "zh")
-REFERENCE = re.compile(r"[(（](?P<tag>[A-Z]\d{1,2})[)）]")
+REFERENCE = re.compile(r"[(（](?P<tag>[A-Z]\d{1,2}[a-z]?)[)）]")
 # Not prose: code, formulas, headings and the titles of collapsible boxes (labels, not sentences).
 NOT_PROSE = ("pre", "code", "script", "style", "svg", "summary", "h1", "h2", "h3", "h4", "h5", "h6")
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -303,6 +303,16 @@ def test_the_map_of_displayed_tags_is_read_from_the_english_pages(tmp_path):
     (tmp_path / "a.md").write_text("$$\nx \\tag{A1}\n$$\n\n$$\ny \\tag{A1}\n$$\n\n$x$ (A2) $$z\\tag{A3}$$\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("```python\n# \\tag{B9}\n```\n$$\n\\begin{aligned} u \\end{aligned} \\tag{B1}\n$$\n", encoding="utf-8")
     assert formula_links.displayed_tags(tmp_path) == {"A1": ["a"], "A3": ["a"], "B1": ["b"]}
+
+
+def test_a_sub_numbered_display_is_its_own_link_target(tmp_path):
+    """(B1a) is a second display of formula B1: it is found, and "(B1a)" links to it, not to (B1)."""
+    (tmp_path / "b.md").write_text("$$\nu \\tag{B1}\n$$\n\n$$\nv \\tag{B1a}\n$$\n", encoding="utf-8")
+    displayed = formula_links.displayed_tags(tmp_path)
+    assert displayed == {"B1": ["b"], "B1a": ["b"]}
+    out = formula_links.link_references("<p>(B1) and（B1a）</p>", "b", lambda name: f"../{name}/", displayed, "docs/en/b.md")
+    assert out == ('<p><a class="formula-ref" href="#B1">(B1)</a> and'
+                   '<a class="formula-ref" href="#B1a">（B1a）</a></p>')
 
 
 def test_a_chinese_block_without_a_description_fails_naming_the_page_and_the_key():

@@ -64,6 +64,7 @@ class PageReading:
     arrived_from_twin: str | None = None   # where the twin's language selector led
     layout: dict[int, list[str]] = field(default_factory=dict)  # viewport width -> what is cut off or overlaps
     english_interface: list[str] = field(default_factory=list)
+    downloads: list[dict] = field(default_factory=list)   # the notebook buttons (test_site_notebooks.py)
     errors: list[str] = field(default_factory=list)  # a step that could not run at all
 
 
@@ -168,6 +169,7 @@ class Reader:
             reading.english_interface = self._step(reading, "interface text", lambda: rh.english_interface_text(p)) or []
         if blocks:
             reading.code, reading.outputs_skipped = blocks
+        reading.downloads = self._step(reading, "download buttons", lambda: rh.download_buttons(p)) or []
         if reading.page in PAGE_TYPES.values():
             reading.axe = self._step(reading, "axe", lambda: rh.axe_violations(p))
         if reading.page not in CONTRAST_PAGES:
@@ -210,11 +212,20 @@ def browser():
         _CHROMIUM.clear()
 
 
+_READER: list = []  # [the session's Reader] while a session runs
+
+
 @pytest.fixture(scope="session")
 def reader(site_build, browser):
-    reader = Reader(site_build.site, browser)
-    yield reader
-    reader.close()
+    """One pass over every page per session: a module that imports this fixture gets its own copy
+    from pytest, and every copy shares the first one's Reader (and what it has read)."""
+    owner = not _READER
+    if owner:
+        _READER.append(Reader(site_build.site, browser))
+    yield _READER[0]
+    if owner:  # set up first, so torn down after every copy
+        _READER[0].close()
+        _READER.clear()
 
 
 @pytest.fixture(scope="session")

@@ -37,14 +37,14 @@ def problem():
     return theta, p0, P, R
 
 
-def draw(problem, T, seed, sparse=False, n=N):
+def draw(problem, H, seed, sparse=False, n=N):
     theta, p0, P, R = problem
-    return sample_trajectories(theta, p0, P, R, T, n, np.random.default_rng([seed, T]), sparse=sparse)
+    return sample_trajectories(theta, p0, P, R, H, n, np.random.default_rng([seed, H]), sparse=sparse)
 
 
-def exact(problem, T, sparse=False):
+def exact(problem, H, sparse=False):
     theta, p0, P, R = problem
-    return exact_objective_and_gradient(theta, p0, P, R, T, sparse=sparse)
+    return exact_objective_and_gradient(theta, p0, P, R, H, sparse=sparse)
 
 
 def centered_square_norms(terms):
@@ -78,12 +78,12 @@ def test_exact_gradient_matches_central_differences(problem, sparse):
 
 def test_exact_gradient_objective_matches_enumeration_of_every_trajectory(problem):
     theta, p0, P, R = problem
-    pi, T, J = softmax_policy(theta), 3, 0.0
+    pi, H, J = softmax_policy(theta), 3, 0.0
     for path in itertools.product(range(3), range(2), range(3), range(2), range(3), range(2)):
         s, a = path[0::2], path[1::2]
-        prob = p0[s[0]] * np.prod([pi[s[t], a[t]] for t in range(T)]) * np.prod([P[s[t], a[t], s[t + 1]] for t in range(T - 1)])
-        J += prob * sum(R[s[t], a[t]] for t in range(T))         # Σ_τ p(τ) R(τ)
-    assert exact(problem, T)[0] == pytest.approx(J, abs=1e-12)
+        prob = p0[s[0]] * np.prod([pi[s[t], a[t]] for t in range(H)]) * np.prod([P[s[t], a[t], s[t + 1]] for t in range(H - 1)])
+        J += prob * sum(R[s[t], a[t]] for t in range(H))         # Σ_τ p(τ) R(τ)
+    assert exact(problem, H)[0] == pytest.approx(J, abs=1e-12)
 
 
 # --- sampling ----------------------------------------------------------------------------------------------
@@ -104,12 +104,12 @@ def test_sample_state_frequencies_and_mean_rewards_match_the_exact_recursion(pro
 
 # --- the two estimators ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("T", [1, 4, 16])
+@pytest.mark.parametrize("H", [1, 4, 16])
 @pytest.mark.parametrize("estimator", [vanilla_terms, reward_to_go_terms])
-def test_estimators_are_unbiased_within_4_standard_errors(problem, T, estimator):
+def test_estimators_are_unbiased_within_4_standard_errors(problem, H, estimator):
     theta = problem[0]
-    mean, se, _ = summarize(estimator(theta, *draw(problem, T, seed=3)))
-    assert np.all(np.abs(mean - exact(problem, T)[1]) <= 4 * se)
+    mean, se, _ = summarize(estimator(theta, *draw(problem, H, seed=3)))
+    assert np.all(np.abs(mean - exact(problem, H)[1]) <= 4 * se)
 
 
 def test_estimators_check_fails_with_a_flipped_sign(problem):
@@ -154,10 +154,10 @@ def test_variance_summarize_total_is_the_trace_of_the_covariance(problem):
     assert np.allclose(se.reshape(-1) ** 2 * len(terms), np.diag(np.cov(flat, rowvar=False)))
 
 
-@pytest.mark.parametrize("T", [2, 8, 32])
-def test_variance_of_vanilla_exceeds_reward_to_go_on_the_same_samples(problem, T):
+@pytest.mark.parametrize("H", [2, 8, 32])
+def test_variance_of_vanilla_exceeds_reward_to_go_on_the_same_samples(problem, H):
     theta = problem[0]
-    samples = draw(problem, T, seed=11)
+    samples = draw(problem, H, seed=11)
     diff = centered_square_norms(vanilla_terms(theta, *samples)) - centered_square_norms(reward_to_go_terms(theta, *samples))
     assert diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(len(diff))   # Var_vanilla − Var_rtg > 0 by 4 se
 
@@ -170,15 +170,15 @@ def test_variance_comparison_fails_when_rewards_are_paid_only_at_the_end(problem
     assert not diff.mean() > 4 * diff.std(ddof=1) / np.sqrt(len(diff))
 
 
-def test_variance_grows_with_the_horizon_faster_than_t_squared(problem):
+def test_variance_grows_with_the_horizon_faster_than_its_square(problem):
     theta = problem[0]
     totals = {}
-    for T in (8, 16, 32):
-        sq = centered_square_norms(vanilla_terms(theta, *draw(problem, T, seed=13)))
-        totals[T] = (sq.mean(), sq.std(ddof=1) / np.sqrt(len(sq)))      # total variance and its se
+    for H in (8, 16, 32):
+        sq = centered_square_norms(vanilla_terms(theta, *draw(problem, H, seed=13)))
+        totals[H] = (sq.mean(), sq.std(ddof=1) / np.sqrt(len(sq)))      # total variance and its se
     for small, big in [(8, 16), (16, 32)]:
         (v_small, se_small), (v_big, se_big) = totals[small], totals[big]
-        growth = (big / small) ** 2                                   # what Var ∝ T² would give
+        growth = (big / small) ** 2                                   # what Var ∝ H² would give
         assert v_big - growth * v_small > 4 * np.hypot(se_big, growth * se_small)   # independent samples
 
 
@@ -187,8 +187,8 @@ def test_horizon_sweep_rows_are_unbiased_and_ordered(problem):
     rows = horizon_sweep(theta, p0, P, R, horizons=[1, 4, 16], n=N, seed=0)
     for row in rows:
         assert row["vanilla_max_z"] <= 4 and row["reward_to_go_max_z"] <= 4
-        assert row["grad_norm"] == pytest.approx(np.linalg.norm(exact(problem, row["T"])[1]))
-    assert rows[0]["vanilla"] == pytest.approx(rows[0]["reward_to_go"])       # T = 1: the same estimator
+        assert row["grad_norm"] == pytest.approx(np.linalg.norm(exact(problem, row["H"])[1]))
+    assert rows[0]["vanilla"] == pytest.approx(rows[0]["reward_to_go"])       # H = 1: the same estimator
     assert [r["vanilla"] for r in rows] == sorted(r["vanilla"] for r in rows)
 
 

@@ -273,3 +273,23 @@ def test_discount_bias_is_measurable(batch):
     """The check fails for γ < 1: with γ = 0 the estimate is off by more than 4 standard errors."""
     est, se = mc(lambda s, g, r: discounted_estimate(g, r, 0.0), batch)
     assert np.any(np.abs(est - GRAD_EXACT) > 4 * se)
+
+
+def test_discount_is_not_the_gradient_of_the_discounted_objective_either():
+    """Exact: ∇θ J_γ, J_γ = E[Σ_t γ^t r_t], weights the score of step t by an extra γ^t. With that factor
+    the discounted reward-to-go has mean ∇θ J_γ (central differences of the enumerated J_γ); (G6), which
+    drops it, has not: it estimates the gradient of neither J nor J_γ."""
+    gamma = 0.7
+
+    def discounted_objective(theta):
+        return sum(prob * (gamma ** np.arange(len(rewards)) * rewards).sum()
+                   for prob, _, _, rewards in enumerate_trajectories(theta.reshape(THETA_SMALL.shape),
+                                                                     P_SMALL, R_SMALL, HORIZON))
+
+    grad_discounted = central_difference(discounted_objective, THETA_SMALL.ravel())
+    with_factor, _ = exact_moments(
+        lambda s, g, r: discounted_estimate(g * gamma ** np.arange(len(r))[:, None], r, gamma))
+    without_factor, _ = exact_moments(lambda s, g, r: discounted_estimate(g, r, gamma))
+    np.testing.assert_allclose(with_factor, grad_discounted, atol=1e-8)
+    assert np.abs(without_factor - grad_discounted).max() > 0.5 * np.abs(grad_discounted).max()   # 0.12 vs 0.14
+    assert np.abs(without_factor - GRAD_EXACT).max() > 1e-2                                     # 0.03

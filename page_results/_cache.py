@@ -1,4 +1,4 @@
-"""Cache keys and atomic writes for results that are expensive to compute; not shown on any page.
+"""Cache keys and atomic writes for results that are expensive to compute (page machinery, not shown).
 
 A cached result is named after a key made of exactly what determines it: the snippet files its code
 imports (read from their import statements, transitively), the source of the functions that
@@ -19,19 +19,23 @@ import re
 import tempfile
 from pathlib import Path
 
-SNIPPETS = Path(__file__).resolve().parent
+SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"   # the code the pages show
+PAGE_RESULTS = Path(__file__).resolve().parent                    # this folder: the pages' build-time code
+CODE_FOLDERS = (SNIPPETS, PAGE_RESULTS)
 # show_section("reinforce_cartpole.py", "train") names a file whose text the page shows
 FILE_NAME = re.compile(r"^\w+\.py$")
 MAGIC = re.compile(r"^\s*[%!].*$", re.M)  # IPython's %magic and !shell lines are not Python
 
 
-def snippet_dependencies(*sources: str, snippets: Path = SNIPPETS) -> list[Path]:
-    """The files of `snippets` that the Python `sources` import or name, and the ones those import, and so on."""
+def snippet_dependencies(*sources: str, snippets: Path | tuple[Path, ...] = CODE_FOLDERS) -> list[Path]:
+    """The files of `snippets` (a folder or several) that the Python `sources` import or name, and the
+    ones those import, and so on."""
+    folders = (snippets,) if isinstance(snippets, Path) else tuple(snippets)
     found, todo = set(), list(sources)
     while todo:
         for name in _modules_named(todo.pop()):
-            path = snippets / f"{name}.py"
-            if path.is_file() and path not in found:
+            path = next((folder / f"{name}.py" for folder in folders if (folder / f"{name}.py").is_file()), None)
+            if path is not None and path not in found:
                 found.add(path)
                 todo.append(path.read_text(encoding="utf-8"))
     return sorted(found)

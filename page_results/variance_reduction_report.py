@@ -7,18 +7,26 @@ configuration: a new caption redraws the figures without running the learners ag
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script (python page_results/<file>.py), only this folder is on the path: the code the pages
+# show, which the results come from, is in snippets/.
+if str(Path(__file__).resolve().parent.parent / "snippets") not in sys.path:
+    sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "snippets"))
+
 import html
 import io
 import multiprocessing
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
 
 import short_corridor as sc
 from _cache import cache_key, code_files, write_atomically
-from _page_tools import PLOT_SIZE, caption_html, legend_below, plot_style, usable_cores
+from _page_tools import PLOT_SIZE, caption_html, legend_below, plot_style, report_progress, usable_cores, wait_reporting
 import variance_reduction as vr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,10 +77,10 @@ TEXT = {
                     "**2{best}**."),
     },
     "zh": {
-        "estimator": "估计量", "bias": "偏差，最大分量（实测 ± 标准误）",
+        "estimator": "估计量", "bias": "偏差，最大分量（实测 ± 标准误差）",
         "exact_bias": "偏差，最大分量绝对值（精确）", "var": "方差 Σ Var（实测）", "exact_var": "方差（精确）",
-        "ratio": "方差 / 原始估计量",
-        "rows": ["原始估计量 R(τ)（D8）", "未来回报（G1）", "常数基线 b = 平均回报（G3）",
+        "ratio": "方差 / 朴素估计量",
+        "rows": ["朴素估计量 R(τ)（D8）", "未来回报（G1）", "常数基线 b = 平均回报（G3）",
                  "最优常数基线 b*ₖ（G4）", "未来回报 − v̂(sₜ)（G5）",
                  "折扣，γ = 0.9（G6）", "折扣，γ = 0.5（G6）"],
         "caption": ("在固定策略下，对 2 个状态、2 个动作、5 步的小问题估计梯度：每一行用的是同一批 {n} 条轨迹；"
@@ -84,7 +92,7 @@ TEXT = {
                       "两者之和，即 {n} 条轨迹估计的误差，在 γ = {best:.2f} 处最小。"),
         "gamma_cap": ("枚举得到的精确值：带折扣的未来回报估计量（G6）相对于无折扣梯度的偏差平方与方差，批量为 n = {n} 条轨迹。"
                       "这里最好的 γ 是 {best:.2f}；轨迹越多，方差项越小，最好的 γ 就越接近 1。"),
-        "p": "向右的概率 p", "J": "J(p) = v(s₁)", "J_title": "动作反转的短走廊",
+        "p": "向右的概率 p", "J": "J(p) = v(s₁)", "J_title": "动作互换的短走廊",
         "opt": "最优点：p* = {p:.4f}，J = {J:.3f}", "book": "书中：p ≈ 0.59，J ≈ −11.6",
         "eps": "ε-贪心向左 / 向右（ε = 0.05）",
         "J_alt": ("起始状态价值 J(p) 的曲线，p 从 0.01 到 0.99：从远低于 −100 处上升，在 p = {p:.4f} 处达到最大值 {J:.3f}，"
@@ -258,10 +266,15 @@ def learning_curves(config=LEARNING):
     learners["baseline"] = (2.0 ** config["alpha_theta"], 2.0 ** config["alpha_w"])
     streams = np.random.SeedSequence(config["seed"]).spawn(len(learners))
     workers = min(len(learners), usable_cores())
+    start = time.perf_counter()
+    report_progress(f"short-corridor page: {len(learners)} REINFORCE learners ({config['runs']} runs × "
+                    f"{config['episodes']} episodes each) on {workers} processes; the curves are stored in "
+                    ".cache/variance-reduction/ for later builds")
     # spawn, not fork: the notebook kernel that calls this runs threads of its own
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {name: pool.submit(_mean_curve, alpha_theta, alpha_w, config, stream)
                    for (name, (alpha_theta, alpha_w)), stream in zip(learners.items(), streams)}
+        wait_reporting(list(futures.values()), "short-corridor page: learners", start)
         curves = {name: future.result() for name, future in futures.items()}
     data = io.BytesIO()
     np.savez(data, **curves)

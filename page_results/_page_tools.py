@@ -9,8 +9,8 @@ import re
 import sys
 from pathlib import Path
 
-SNIPPETS = Path(__file__).resolve().parent
-ROOT = SNIPPETS.parent
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"   # show_section shows the code of this folder
 
 
 def section_source(file_name, section):
@@ -129,3 +129,29 @@ def _warn_once(message):
 def usable_cores():
     """CPUs this process may run on (its affinity mask), not all the machine has."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# A display_data of this type is a line for the build log: hooks/cached_execution.py logs it and
+# keeps it off the page. Run outside a notebook (python page_results/agent_results.py), it goes to stderr.
+PROGRESS_TYPE = "application/vnd.policy-gradient-notes.progress+json"
+
+
+def report_progress(message):
+    """One line of progress in the build log (which experiment, how far, how long), never on the page."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if getattr(shell, "kernel", None) is not None:
+        from IPython.display import display
+
+        display({PROGRESS_TYPE: {"message": message}}, raw=True)
+    else:
+        print(message, file=sys.stderr, flush=True)
+
+
+def wait_reporting(futures, what, start):
+    """Wait for every future, reporting each one that finishes: `what`, k of n done, seconds since `start`."""
+    import time
+    from concurrent.futures import as_completed
+
+    for done, _ in enumerate(as_completed(futures), 1):
+        report_progress(f"{what}: {done} of {len(futures)} done, {time.perf_counter() - start:.0f} s so far")

@@ -8,23 +8,31 @@ calls below, the experiment's settings, the default Config, and the versions of 
 numpy and gymnasium. Captions and plots are not in it: a new caption redraws the plots, it does
 not train again. The English and the Chinese page share that file; plots are drawn from it on every
 build, in the page's language (cheap).
-Run: python snippets/agent_results.py (the page's runs, cached), or with --smoke (a tiny budget in a
+Run: python page_results/agent_results.py (the page's runs, cached), or with --smoke (a tiny budget in a
 temporary folder: checks the whole pipeline in seconds, without touching .cache/).
 """
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script (python page_results/<file>.py), only this folder is on the path: the code the pages
+# show, which the results come from, is in snippets/.
+if str(Path(__file__).resolve().parent.parent / "snippets") not in sys.path:
+    sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "snippets"))
 
 import dataclasses
 import html
 import io
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 
 import reinforce_cartpole as rc
 from _cache import cache_key as _hash, code_files, write_atomically
-from _page_tools import PLOT_SIZE, caption_html, legend_below, plain_tick_labels, plot_style, usable_cores
+from _page_tools import (PLOT_SIZE, caption_html, legend_below, plain_tick_labels, plot_style, report_progress,
+                         usable_cores, wait_reporting)
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "agent"
@@ -92,6 +100,7 @@ def run_experiment(experiment=EXPERIMENT, workers=None):
     processes (one per core): the numbers are the same as one after the other, in less wall time.
     """
     import multiprocessing
+    import time
     from concurrent.futures import ProcessPoolExecutor
 
     import torch
@@ -99,12 +108,18 @@ def run_experiment(experiment=EXPERIMENT, workers=None):
     kept = ("reward_to_go_baseline", experiment["seeds"][0])
     jobs = [kept] + [(e, s) for e in experiment["estimators"] for s in experiment["seeds"] if (e, s) != kept]
     workers = workers or min(len(jobs), usable_cores())
+    start = time.perf_counter()
+    report_progress(f"agent page: training {len(jobs)} agents ({len(experiment['estimators'])} weights × "
+                    f"{len(experiment['seeds'])} seeds, {experiment['env_steps']:,} environment steps each) on "
+                    f"{workers} processes; the results are stored in .cache/agent/ for later builds")
     # spawn, not fork: the notebook kernel that calls this runs threads of its own
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         training = {job: pool.submit(_train_run, *job, experiment) for job in jobs}
         _, snapshots, final_state = training[kept].result()          # the kept run is first in line
         variance_jobs = {checkpoint: pool.submit(_variance_at, snapshots[checkpoint], experiment)
                          for checkpoint in experiment["checkpoints"]}
+        wait_reporting(list(training.values()), "agent page: training runs", start)
+        wait_reporting(list(variance_jobs.values()), "agent page: variance measurements", start)
         runs = {f"{e}/{s}": training[e, s].result()[0] for e in experiment["estimators"] for s in experiment["seeds"]}
         variance = {str(checkpoint): future.result() for checkpoint, future in variance_jobs.items()}
     for checkpoint in experiment["checkpoints"]:
@@ -244,7 +259,7 @@ TEXT = {
         "var_alt": "对数坐标的柱状图，三组、每组三根柱（每组对应一个固定策略）。{rows}",
         "var_row": "更新 {u} 次后：{values}。",
         "var_cap": ("每根柱：{m} 个相互独立的估计 ĝ 的离散程度，每个估计用 {n} 个回合，三种估计量用的是同一批回合；"
-                    "策略取自种子 0 训练中更新 0、4、8 次后的参数。误差线为实测方差的 ± 2 个标准误。"),
+                    "策略取自种子 0 训练中更新 0、4、8 次后的参数。误差线为实测方差的 ± 2 个标准误差。"),
         "pol_title": "训练好的策略做了什么\n（小车位于中央且静止）",
         "angle": "杆的角度 ϑ（弧度）", "velocity": "角速度 ϑ̇（弧度/秒）", "p": "πθ(向右推 | s)",
         "episode": "一个回合（{T} 步）",
@@ -258,7 +273,7 @@ TEXT = {
         "never": "预算内未解决",
         "var_table": "| 策略 | 平均回报 | {names} |\n|---|---:|{cols}\n{rows}",
         "var_policy": "更新 {u} 次后",
-        "var_note": "每格：tr Cov[ĝ] ± 其标准误，括号内为与 R(τ) 估计量之比。",
+        "var_note": "每格：tr Cov[ĝ] ± 其标准误差，括号内为与 R(τ) 估计量之比。",
         "cache": "这些运行的缓存键：`{key}`。",
     },
 }
