@@ -35,13 +35,14 @@ _notes: dict[str, str] = {}
 
 def snippet_title(specs: list[str]) -> str:
     """["a.py:x", "a.py:y", "b.py:z"] -> "a.py › x, y; b.py › z" (a whole file: just its name)."""
-    groups: dict[str, list[str]] = {}
+    groups: list[tuple[str, list[str]]] = []  # runs of one file, in the block's order
     for spec in specs:
         file_name, _, section = spec.partition(":")
-        groups.setdefault(file_name, [])
+        if not groups or groups[-1][0] != file_name:
+            groups.append((file_name, []))
         if section:
-            groups[file_name].append(section)
-    return "; ".join(f"{name}{SEPARATOR}{', '.join(sections)}" if sections else name for name, sections in groups.items())
+            groups[-1][1].append(section)
+    return "; ".join(f"{name}{SEPARATOR}{', '.join(sections)}" if sections else name for name, sections in groups)
 
 
 def parse_title(title: str) -> list[str] | None:

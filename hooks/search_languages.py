@@ -222,6 +222,7 @@ def formula_search_text(formula: str) -> str:
         tag = TEX_TAG.search(html.unescape(math.group(0)))
         return f"({html.escape(tag.group(1), quote=False)})" if tag else ""
     text = re.sub(r"\s+", " ", _linear(parser.root))
+    text = re.sub(r" (?=[…⋯])", "\u00a0", text)  # "s₀, …, s_T": a preview line never starts with the ellipsis
     return re.sub(r"([(\[{]) | ([)\]}])", r"\1\2", text).strip()
 
 

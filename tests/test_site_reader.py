@@ -34,7 +34,9 @@ PAGE_TYPES = {kind: page for kind, page in PAGE_TYPES.items() if page}
 # page with plots (the notebook pages), in both schemes. The selector is clicked on one page of each type.
 CONTRAST_PAGES = {*PAGE_TYPES.values(), *NOTEBOOK_PAGES}
 CLICK_THROUGH = set(PAGE_TYPES.values())
-SEARCHES = {"en": ("score function", "score-function"), "zh": ("策略梯度", "policy-gradient")}
+# The page named after the query lists first (a bare "score function" is as much the reparameterisation
+# page's subject, "Score function or reparameterisation?").
+SEARCHES = {"en": ("score-function estimator", "score-function"), "zh": ("策略梯度", "policy-gradient")}
 PHONE_WIDTH, DESKTOP_WIDTH = 390, 1280
 EACH_PAGE = [pytest.param(lang, page, id=f"{lang}-{page}") for page in PAGES for lang in LANGS]
 
