@@ -94,6 +94,37 @@ def plot_style(lang):
             "axes.spines.top": False, "axes.spines.right": False}
 
 
+def new_figure(salt, lang, size=PLOT_SIZE):
+    """A matplotlib figure and axes in the shared style; `salt` makes the SVG's ids stable and unique."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(plot_style(lang) | {"svg.hashsalt": salt})
+    return plt.subplots(figsize=size)
+
+
+def svg_figure(fig, alt, caption):
+    """Inline SVG, text kept as text (the browser draws Chinese), on white, with its text alternative."""
+    import html
+    import io
+    import warnings
+
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML
+
+    buffer = io.StringIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                    # glyphs missing from a font: drawn by the browser
+        fig.savefig(buffer, format="svg", facecolor="white", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" style="max-width:100%;height:auto" ', 1)
+    return HTML(f'<figure class="plot">{svg}'
+                f'<figcaption>{caption_html(caption)}</figcaption></figure>')
+
+
 def legend_below(fig, **options):
     """The figure's legend under the plot: at phone size no corner of the axes is free of data."""
     return fig.legend(loc="outside lower center", frameon=False, **options)

@@ -22,16 +22,13 @@ if str(Path(__file__).resolve().parent.parent / "snippets") not in sys.path:
     sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "snippets"))
 
 import dataclasses
-import html
-import io
 import json
-import warnings
 
 import numpy as np
 
 import reinforce_cartpole as rc
 from _cache import cache_key as _hash, code_files, write_atomically
-from _page_tools import (PLOT_SIZE, caption_html, legend_below, plain_tick_labels, plot_style, report_progress,
+from _page_tools import (PLOT_SIZE, legend_below, new_figure, plain_tick_labels, report_progress, svg_figure,
                          usable_cores, wait_reporting)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,32 +279,6 @@ COLORS = {"trajectory_return": "#d62728", "reward_to_go": "#1f77b4", "reward_to_
 
 # --- figures --------------------------------------------------------------------------------------
 
-def _new_figure(salt, lang, size=PLOT_SIZE):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(plot_style(lang) | {"svg.hashsalt": f"agent-{salt}"})
-    return plt.subplots(figsize=size)
-
-
-def _svg_figure(fig, alt, caption):
-    """Inline SVG, text kept as text (the browser draws Chinese), on white, with its text alternative."""
-    from IPython.display import HTML
-    import matplotlib.pyplot as plt
-
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")                    # glyphs missing from a font: drawn by the browser
-        fig.savefig(buffer, format="svg", facecolor="white", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" style="max-width:100%;height:auto" ', 1)
-    return HTML(f'<figure class="plot">{svg}'
-                f'<figcaption>{caption_html(caption)}</figcaption></figure>')
-
-
 def _on_grid(results, estimator, grid):
     """Each seed's batch-mean return, interpolated at the env-step counts of `grid`: (seeds, len(grid))."""
     curves = []
@@ -332,7 +303,7 @@ def learning_curve_figure(results, lang="en"):
     grid, k = _grid(results), len(results["experiment"]["seeds"])
     curves = _on_grid(results, "reward_to_go_baseline", grid)
     median = np.median(curves, axis=0)
-    fig, ax = _new_figure("curve", lang)
+    fig, ax = new_figure("agent-curve", lang)
     color = COLORS["reward_to_go_baseline"]
     for i, seed in enumerate(results["experiment"]["seeds"]):
         log = results["runs"][f"reward_to_go_baseline/{seed}"]["log"]
@@ -348,14 +319,14 @@ def learning_curve_figure(results, lang="en"):
     above = np.nonzero(median >= 475)[0]
     cross = f"{grid[above[0]]:,.0f}" if len(above) else "—"
     alt = t["curve_alt"].format(k=k, start=median[0], cross=cross, steps=f"{grid[-1]:,.0f}", end=median[-1])
-    return _svg_figure(fig, alt, t["curve_cap"].format(n=n, k=k))
+    return svg_figure(fig, alt, t["curve_cap"].format(n=n, k=k))
 
 
 def estimators_figure(results, lang="en"):
     """Figure 2: the notes' R(τ) against reward-to-go against reward-to-go with a baseline."""
     t = TEXT[lang]
     grid, k = _grid(results), len(results["experiment"]["seeds"])
-    fig, ax = _new_figure("estimators", lang)
+    fig, ax = new_figure("agent-estimators", lang)
     finals, solves = [], []
     for name in results["experiment"]["estimators"]:
         curves = _on_grid(results, name, grid)
@@ -374,13 +345,13 @@ def estimators_figure(results, lang="en"):
     legend_below(fig)
     sep = "; " if lang == "en" else "；"
     alt = t["est_alt"].format(k=k, steps=f"{grid[-1]:,.0f}", finals=sep.join(finals), solves=sep.join(solves))
-    return _svg_figure(fig, alt, t["est_cap"].format(k=k))
+    return svg_figure(fig, alt, t["est_cap"].format(k=k))
 
 
 def variance_figure(results, lang="en"):
     """Figure 3: tr Cov[ĝ] of each estimator at three frozen policies, log scale."""
     t, e = TEXT[lang], results["experiment"]
-    fig, ax = _new_figure("variance", lang)
+    fig, ax = new_figure("agent-variance", lang)
     names = e["estimators"]
     width = 0.26
     rows = []
@@ -400,13 +371,13 @@ def variance_figure(results, lang="en"):
     ax.set(ylabel=t["var_axis"], title=t["var_title"])
     legend_below(fig)
     alt = t["var_alt"].format(rows=" ".join(rows))
-    return _svg_figure(fig, alt, t["var_cap"].format(m=e["variance_batches"], n=e["variance_episodes"]))
+    return svg_figure(fig, alt, t["var_cap"].format(m=e["variance_batches"], n=e["variance_episodes"]))
 
 
 def policy_figure(results, lang="en"):
     """Figure 4: πθ(right | ϑ, ϑ̇) of the trained policy, and one episode's path through that plane."""
     t, pm, tr = TEXT[lang], results["policy_map"], results["trajectory"]
-    fig, ax = _new_figure("policy", lang, size=(PLOT_SIZE[0], 4.6))
+    fig, ax = new_figure("agent-policy", lang, size=(PLOT_SIZE[0], 4.6))
     angle, velocity = np.array(pm["angle"]), np.array(pm["angular_velocity"])
     image = ax.imshow(np.array(pm["p_right"]), origin="lower", aspect="auto", cmap="RdBu_r", vmin=0, vmax=1,
                       extent=(angle[0], angle[-1], velocity[0], velocity[-1]), interpolation="nearest")
@@ -417,7 +388,7 @@ def policy_figure(results, lang="en"):
     legend_below(fig)
     updates = results["runs"]["reward_to_go_baseline/0"]["updates"]
     alt = t["pol_alt"].format(T=T, a=max(map(abs, tr["angle"])), w=max(map(abs, tr["angular_velocity"])))
-    return _svg_figure(fig, alt, t["pol_cap"].format(u=updates, T=T))
+    return svg_figure(fig, alt, t["pol_cap"].format(u=updates, T=T))
 
 
 def summary_table(results, lang="en"):

@@ -19,16 +19,13 @@ if str(Path(__file__).resolve().parent.parent / "snippets") not in sys.path:
     sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "snippets"))
 
 import dataclasses
-import html
-import io
 import json
-import warnings
 
 import numpy as np
 
 import continuous_actions as ca
 from _cache import cache_key as _hash, code_files, write_atomically
-from _page_tools import PLOT_SIZE, caption_html, legend_below, plot_style
+from _page_tools import legend_below, new_figure, svg_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "continuous-actions"
@@ -121,32 +118,6 @@ COLOR = "#1f77b4"
 
 # --- figures --------------------------------------------------------------------------------------
 
-def _new_figure(salt, lang, size=PLOT_SIZE):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(plot_style(lang) | {"svg.hashsalt": f"continuous-actions-{salt}"})
-    return plt.subplots(figsize=size)
-
-
-def _svg_figure(fig, alt, caption):
-    """Inline SVG, text kept as text (the browser draws Chinese), on white, with its text alternative."""
-    from IPython.display import HTML
-    import matplotlib.pyplot as plt
-
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")                    # glyphs missing from a font: drawn by the browser
-        fig.savefig(buffer, format="svg", facecolor="white", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" style="max-width:100%;height:auto" ', 1)
-    return HTML(f'<figure class="plot">{svg}'
-                f'<figcaption>{caption_html(caption)}</figcaption></figure>')
-
-
 def _minus(text):
     """Numbers as text with a real minus sign (−5, not -5)."""
     return text.replace("-", "\u2212")
@@ -165,7 +136,7 @@ def learning_curve_figure(results, lang="en"):
     t, a = TEXT[lang], results["best_action"]
     J = _curves(results, "expected_reward")
     median, k, updates = np.median(J, axis=0), len(J), J.shape[1] - 1
-    fig, ax = _new_figure("curve", lang)
+    fig, ax = new_figure("continuous-actions-curve", lang)
     for i, curve in enumerate(J):
         ax.plot(curve, color=COLOR, lw=0.8, alpha=0.45, label=t["seed"] if i == 0 else None)
     ax.plot(median, color=COLOR, lw=2.4, label=t["median"].format(k=k))
@@ -175,7 +146,7 @@ def learning_curve_figure(results, lang="en"):
     tenth = median[0] / 10                                 # a tenth of the starting gap to the optimum
     alt = _minus(t["curve_alt"].format(k=k, start=median[0], tenth=tenth, k10=_first_update_above(median, tenth),
                                        end=median[-1], updates=updates))
-    return _svg_figure(fig, alt, t["curve_cap"].format(k=k, n=ca.Config().batch))
+    return svg_figure(fig, alt, t["curve_cap"].format(k=k, n=ca.Config().batch))
 
 
 def policy_figure(results, lang="en"):
@@ -184,7 +155,7 @@ def policy_figure(results, lang="en"):
     theta = _curves(results, "theta")                       # (seeds, updates + 1, 2)
     mu, sigma = theta[..., 0], np.exp(theta[..., 1])
     seeds, updates = results["experiment"]["seeds"], theta.shape[1] - 1
-    fig, ax = _new_figure("policy", lang)
+    fig, ax = new_figure("continuous-actions-policy", lang)
     steps = np.arange(updates + 1)
     ax.fill_between(steps, mu[0] - sigma[0], mu[0] + sigma[0], color=COLOR, alpha=0.2, lw=0,
                     label=t["band"].format(seed=seeds[0]))
@@ -198,7 +169,7 @@ def policy_figure(results, lang="en"):
     k10 = _first_update_above(np.median(J, axis=0), np.median(J, axis=0)[0] / 10)
     alt = t["policy_alt"].format(seed=seeds[0], a=a, k10=k10, updates=updates, k=len(seeds),
                                  lo=mu[:, -1].min(), hi=mu[:, -1].max(), slo=sigma[:, -1].min(), shi=sigma[:, -1].max())
-    return _svg_figure(fig, alt, t["policy_cap"].format(seed=seeds[0], a=a))
+    return svg_figure(fig, alt, t["policy_cap"].format(seed=seeds[0], a=a))
 
 
 def summary_table(results, lang="en"):

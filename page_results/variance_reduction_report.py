@@ -19,14 +19,13 @@ import html
 import io
 import multiprocessing
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 import short_corridor as sc
 from _cache import cache_key, code_files, write_atomically
-from _page_tools import PLOT_SIZE, caption_html, legend_below, plot_style, report_progress, usable_cores, wait_reporting
+from _page_tools import legend_below, new_figure, report_progress, svg_figure, usable_cores, wait_reporting
 import variance_reduction as vr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,31 +176,6 @@ def estimator_table(lang="en"):
 
 # --- figures --------------------------------------------------------------------------------------
 
-def _svg_figure(fig, alt, caption):
-    """An SVG with text kept as text (the browser draws Chinese), white background, in a <figure>."""
-    from IPython.display import HTML
-    import matplotlib.pyplot as plt
-
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")                    # CJK glyphs are missing from DejaVu: drawn by the browser
-        fig.savefig(buffer, format="svg", facecolor="white", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
-    return HTML(f'<figure class="plot" role="img" aria-label="{html.escape(alt)}">{svg}'
-                f"<figcaption>{caption_html(caption)}</figcaption></figure>")
-
-
-def _new_figure(lang):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(plot_style(lang) | {"svg.hashsalt": "variance-reduction"})
-    return plt.subplots(figsize=PLOT_SIZE)
-
-
 def discount_tradeoff(n=1000, gammas=np.linspace(0.0, 1.0, 21)):
     J, grad = vr.exact_gradient(vr.THETA_SMALL, vr.P_SMALL, vr.R_SMALL, vr.HORIZON)
     bias2, var = [], []
@@ -217,20 +191,20 @@ def discount_figure(lang="en", n=1000):
     gammas, bias2, var = discount_tradeoff(n)
     mse = bias2 + var / n
     best = gammas[np.argmin(mse)]
-    fig, ax = _new_figure(lang)
+    fig, ax = new_figure("variance-reduction", lang)
     ax.plot(gammas, bias2, marker="o", ms=3, label=t["bias2"])
     ax.plot(gammas, var / n, marker="s", ms=3, label=t["varn"].format(n=n))
     ax.plot(gammas, mse, color="black", lw=2, label=t["mse"])
     ax.axvline(best, color="gray", ls=":")
     ax.set_xlabel(t["gamma"]); ax.set_ylabel(t["sq"]); ax.set_title(t["gamma_title"])
     legend_below(fig)
-    return _svg_figure(fig, t["gamma_alt"].format(n=n, best=best), t["gamma_cap"].format(n=n, best=best))
+    return svg_figure(fig, t["gamma_alt"].format(n=n, best=best), t["gamma_cap"].format(n=n, best=best))
 
 
 def corridor_value_figure(lang="en"):
     t = TEXT[lang]
     p = np.linspace(0.01, 0.99, 197)
-    fig, ax = _new_figure(lang)
+    fig, ax = new_figure("variance-reduction", lang)
     ax.plot(p, sc.corridor_J(p), color="tab:red")
     ax.plot([sc.P_STAR], [sc.J_STAR], marker="*", ms=14, color="tab:green", ls="none",
             label=t["opt"].format(p=sc.P_STAR, J=sc.J_STAR))
@@ -239,7 +213,7 @@ def corridor_value_figure(lang="en"):
     ax.set_ylim(-105, 0)
     ax.set_xlabel(t["p"]); ax.set_ylabel(t["J"]); ax.set_title(t["J_title"])
     legend_below(fig)
-    return _svg_figure(fig, t["J_alt"].format(p=sc.P_STAR, J=sc.J_STAR), t["J_cap"])
+    return svg_figure(fig, t["J_alt"].format(p=sc.P_STAR, J=sc.J_STAR), t["J_cap"])
 
 
 LEARNING = {"episodes": 1000, "runs": 100, "seed": 2018, "alphas_13_1": [-12, -13, -14],
@@ -302,7 +276,7 @@ def figure_13_1(lang="en", config=LEARNING):
     t = TEXT[lang]
     curves = learning_curves(config)
     episodes = np.arange(1, config["episodes"] + 1)
-    fig, ax = _new_figure(lang)
+    fig, ax = new_figure("variance-reduction", lang)
     finals = []
     for e in config["alphas_13_1"]:
         c = curves[f"a{-e}"]
@@ -313,7 +287,7 @@ def figure_13_1(lang="en", config=LEARNING):
     ax.set_xlabel(t["episode"]); ax.set_ylabel(t["G0"].format(runs=config["runs"])); ax.set_title(t["fig1_title"])
     legend_below(fig)
     alt = t["fig1_alt"].format(episodes=config["episodes"], runs=config["runs"], finals=", ".join(finals))
-    return _svg_figure(fig, alt, t["fig1_cap"].format(runs=config["runs"]))
+    return svg_figure(fig, alt, t["fig1_cap"].format(runs=config["runs"]))
 
 
 def figure_13_2(lang="en", config=LEARNING):
@@ -321,7 +295,7 @@ def figure_13_2(lang="en", config=LEARNING):
     curves = learning_curves(config)
     episodes = np.arange(1, config["episodes"] + 1)
     bl, nobl = curves["baseline"], curves[f"a{-config['alpha_no_baseline']}"]
-    fig, ax = _new_figure(lang)
+    fig, ax = new_figure("variance-reduction", lang)
     ax.plot(episodes[::4], bl[::4], lw=1, color="tab:green", label=t["with_bl"])
     ax.plot(episodes[::4], nobl[::4], lw=1, color="tab:red", label=t["without_bl"])
     ax.axhline(sc.J_STAR, color="gray", ls="--", label=t["vstar"])
@@ -330,7 +304,7 @@ def figure_13_2(lang="en", config=LEARNING):
     legend_below(fig)
     alt = t["fig2_alt"].format(episodes=config["episodes"], runs=config["runs"], bl100=bl[:100].mean(),
                                nobl100=nobl[:100].mean(), bl_last=bl[-100:].mean(), nobl_last=nobl[-100:].mean())
-    return _svg_figure(fig, alt, t["fig2_cap"].format(runs=config["runs"]))
+    return svg_figure(fig, alt, t["fig2_cap"].format(runs=config["runs"]))
 
 
 if __name__ == "__main__":
