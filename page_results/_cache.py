@@ -85,3 +85,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+
+
+def cached_json(path, compute):
+    """The JSON results stored at `path`, else `compute()`'s, stored there; `from_cache` says which."""
+    path = Path(path)
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8")) | {"from_cache": True}
+    results = compute()
+    write_atomically(path, json.dumps(results).encode())  # a concurrent build never reads half a file
+    return results | {"from_cache": False}

@@ -22,12 +22,11 @@ if str(Path(__file__).resolve().parent.parent / "snippets") not in sys.path:
     sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "snippets"))
 
 import dataclasses
-import json
 
 import numpy as np
 
 import reinforce_cartpole as rc
-from _cache import cache_key as _hash, code_files, write_atomically
+from _cache import cache_key as _hash, cached_json, code_files
 from _page_tools import (PLOT_SIZE, legend_below, new_figure, plain_tick_labels, report_progress, svg_figure,
                          usable_cores, wait_reporting)
 
@@ -176,12 +175,7 @@ EXPERIMENT_CODE = (run_experiment, _train_run, _variance_at, _variance_se, sampl
 
 def load_or_run(experiment=EXPERIMENT, cache=CACHE):
     """The experiment's results: from .cache/agent/<key>.json if present, else computed and stored."""
-    path = cache / f"results-{cache_key(experiment)}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8")) | {"from_cache": True}
-    results = run_experiment(experiment)
-    write_atomically(path, json.dumps(results).encode())  # a concurrent build never reads half a file
-    return results | {"from_cache": False}
+    return cached_json(cache / f"results-{cache_key(experiment)}.json", lambda: run_experiment(experiment))
 
 
 # --- text in the page's language ------------------------------------------------------------------

@@ -19,12 +19,11 @@ if str(Path(__file__).resolve().parent.parent / "snippets") not in sys.path:
     sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "snippets"))
 
 import dataclasses
-import json
 
 import numpy as np
 
 import continuous_actions as ca
-from _cache import cache_key as _hash, code_files, write_atomically
+from _cache import cache_key as _hash, cached_json, code_files
 from _page_tools import legend_below, new_figure, svg_figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,12 +57,7 @@ EXPERIMENT_CODE = (run_experiment,)
 
 def load_or_run(experiment=EXPERIMENT, cache=CACHE):
     """The experiment's results: from .cache/continuous-actions/<key>.json if present, else computed and stored."""
-    path = cache / f"results-{cache_key(experiment)}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8")) | {"from_cache": True}
-    results = run_experiment(experiment)
-    write_atomically(path, json.dumps(results).encode())  # a concurrent build never reads half a file
-    return results | {"from_cache": False}
+    return cached_json(cache / f"results-{cache_key(experiment)}.json", lambda: run_experiment(experiment))
 
 
 # --- text in the page's language ------------------------------------------------------------------
