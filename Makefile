@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install fonts browser serve site test test-fast bench clean
+.PHONY: install fonts browser serve site test test-fast bench bench-pages clean
 
 # Re-install only when a pin changes.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -44,6 +44,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_reinforce_cartpole.py
+
+# Lighthouse's mobile run on every page of both languages, served with gzip (SITE=dir: a built site).
+bench-pages: install browser
+	$(BIN)/python benchmarks/lighthouse_pages.py $(if $(SITE),$(SITE),--build)
 
 clean:
 	rm -rf site .cache test-results

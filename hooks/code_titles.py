@@ -3,8 +3,8 @@
 - Markdown pages: a fence whose lines are `--8<-- "file.py:section"` gets the fence option
   `title="file.py › section"` (several sections: comma-separated), which pymdownx.highlight renders
   as `<span class="filename">` above the code. Notebook pages: `show_section("file.py", "section")`
-  (page_results/_page_tools.py) writes `<!-- snippet: file.py:section -->` before its block, which is
-  turned into the same title here.
+  (page_results/_page_tools.py) writes `<!-- snippet: file.py:section -->` before its block (an
+  exercise's box: `<!-- snippet: a.py:x, b.py:y -->`), which is turned into the same title here.
 - When `repo_url` is set (REPO_URL in the environment), the file name links to the file in the
   repository. Without it the edit button would link nowhere, so `edit_uri` is dropped too.
 - On Chinese pages the title carries one line saying what the block computes, from
@@ -26,7 +26,7 @@ SEPARATOR = " › "
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)$")
 EMBED = re.compile(r"""^[ \t]*--8<--[ \t]+(?P<quote>["'])(?P<spec>[^"']+)(?P=quote)[ \t]*$""")
-NOTEBOOK_MARK = re.compile(r'<!-- snippet: (?P<spec>[\w.-]+:\w+) -->\s*(?P<block><div class="[^"]*\bhighlight\b[^"]*">)')
+NOTEBOOK_MARK = re.compile(r'<!-- snippet: (?P<specs>[\w./-]+:\w+(?:, [\w./-]+:\w+)*) -->\s*(?P<block><div class="[^"]*\bhighlight\b[^"]*">)')
 TITLE = re.compile(r'<span class="filename">(?P<title>[^<]*)</span>')
 SOURCE_LINK = ' class="md-source" data-md-component="source"'
 
@@ -50,7 +50,7 @@ def parse_title(title: str) -> list[str] | None:
     specs = []
     for group in title.split("; "):
         name, _, sections = group.partition(SEPARATOR)
-        if not re.fullmatch(r"[\w.-]+\.py", name):
+        if not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*\.py", name):
             return None
         specs += [f"{name}:{section}" for section in sections.split(", ")] if sections else [name]
     return specs
@@ -119,9 +119,9 @@ def decorate_titles(content: str, repo_url: str | None, notes: dict[str, str] | 
 
 
 def title_notebook_blocks(content: str) -> str:
-    """`<!-- snippet: a.py:x -->` + highlighted block -> the block with the same title as on Markdown pages."""
+    """`<!-- snippet: a.py:x, b.py:y -->` + highlighted block -> the block with the same title as on Markdown pages."""
     return NOTEBOOK_MARK.sub(
-        lambda m: f'{m.group("block")}<span class="filename">{html.escape(snippet_title([m.group("spec")]))}</span>', content)
+        lambda m: f'{m.group("block")}<span class="filename">{html.escape(snippet_title(m.group("specs").split(", ")))}</span>', content)
 
 
 def load_notes(path: Path) -> dict[str, str]:

@@ -10,6 +10,7 @@ i18n plugin builds the languages one after the other, and mkdocs-jupyter evicts 
 its current build did not use.
 """
 import importlib.util
+import re
 from pathlib import Path
 
 import jupytext
@@ -30,11 +31,22 @@ def _snippet_module(name):
 
 
 cache_tools = _snippet_module("_cache")  # the cache keys and atomic writes the snippets use too
+CHECKING = _snippet_module("_page_tools").CHECKING.partition(":")[0]   # every checker block starts with it
+SHOWN_BY_PATH = re.compile(r"""["'](?P<path>[\w-]+(?:/[\w-]+)+\.py)(?::[\w-]+)?["']""")
+
+
+def shown_by_path(code: str, snippets: Path | tuple[Path, ...]) -> list[Path]:
+    """Files in a folder of `snippets` that the code shows by their path: an exercise's stub, checker
+    and solution (show_checker("exercises/x.py", ...)), and the checkers' shared core."""
+    folders = (snippets,) if isinstance(snippets, Path) else tuple(snippets)
+    paths = {m.group("path") for m in SHOWN_BY_PATH.finditer(code)} | ({CHECKING} if "show_checker(" in code else set())
+    return sorted(folder / path for path in paths for folder in folders if (folder / path).is_file())
 
 
 def code_fingerprint(code: str, snippets: Path | tuple[Path, ...] = (SNIPPETS, PAGE_RESULTS)) -> str:
     """A hash of pyproject.toml and of the snippet files that `code` imports or shows, transitively."""
-    return cache_tools.cache_key({}, [VERSIONS, *cache_tools.snippet_dependencies(code, snippets=snippets)])
+    return cache_tools.cache_key({}, [VERSIONS, *cache_tools.snippet_dependencies(code, snippets=snippets),
+                                      *shown_by_path(code, snippets)])
 
 
 def notebook_code(path) -> str:

@@ -9,10 +9,13 @@
 - Stderr: what a cell writes to stderr (a warning, a missing font) would be shown to readers as it
   is; each such output is reported as a build warning naming the page, so a strict build fails.
 - Size: mkdocs-jupyter inlines JupyterLab's stylesheet (~0.6 MB) into every notebook page. It is
-  written once to `assets/notebook-<hash>.css` and linked instead, so the browser caches it.
+  written once to `assets/notebook-<hash>.css` and linked instead, so the browser caches it, and only
+  the rules that can match a notebook page of the site are kept (~40 KB): the stylesheet blocks the
+  first paint, and a phone parses and matches every rule of it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import posixpath
@@ -20,6 +23,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import tinycss2
 from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.notebook_pages")
@@ -33,7 +37,19 @@ STYLE = re.compile(r"<style[^>]*>(?P<css>.*?)</style>", re.S)
 STDERR = re.compile(r'data-mime-type="application/vnd\.jupyter\.stderr"[^>]*>\s*<pre>(?P<text>.*?)</pre>', re.S)
 LARGE_STYLE = 2000  # characters; small per-output styles stay inline
 
+ROOT = Path(__file__).resolve().parent.parent
+PRUNED = ROOT / ".cache" / "notebook-css"  # parsing JupyterLab's sheet takes a second: once per content
 _stylesheets: dict[str, str] = {}  # file name -> css, written after the build
+_classes_used: set[str] = set()     # every class on the notebook pages, to prune the stylesheet with
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# `:not(.jp-mod-active)` matches where the class is absent, `:is(.a, .b)` where one is present: the
+# classes in a functional pseudo-class decide nothing here, and their rule is kept.
+PSEUDO_ARGUMENTS = re.compile(r":[\w-]+\((?:[^()]|\([^()]*\))*\)")
+# JupyterLab scopes its sheet under `.jupyter-wrapper`, so `.jupyter-wrapper :root { … }` (80 KB of
+# icons) and `.jupyter-wrapper body` can never match anything.
+NEVER_MATCHES = re.compile(r"\S\s*[\s>+~]\s*(:root|html|body)\b")
+GROUPING_RULES = {"media", "supports", "layer", "container"}
 
 
 def is_notebook(html: str) -> bool:
@@ -104,6 +120,48 @@ def link_stylesheets(html: str, page) -> str:
     return f'<link rel="stylesheet" href="{to_root}assets/{name}">\n' + html
 
 
+def _selectors(rule) -> list[str]:
+    selectors, current = [], []
+    for token in rule.prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append(tinycss2.serialize(current))
+            current = []
+        else:
+            current.append(token)
+    return selectors + [tinycss2.serialize(current)]
+
+
+def _can_match(selector: str, classes: set[str]) -> bool:
+    # Material's script adds classes of its own at run time (`md-typeset__scrollwrap` around tables)
+    return not NEVER_MATCHES.search(selector) and all(
+        name in classes or name.startswith("md-") for name in SELECTOR_CLASS.findall(PSEUDO_ARGUMENTS.sub("", selector)))
+
+
+def _kept_rules(rules, classes: set[str]) -> list[str]:
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if any(_can_match(selector, classes) for selector in _selectors(rule)):
+                kept.append(rule.serialize())
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_RULES and rule.content is not None:
+            inner = _kept_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), classes)
+            if inner:
+                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+        else:  # @font-face, @keyframes, @charset, …
+            kept.append(rule.serialize())
+    return kept
+
+
+@functools.lru_cache(maxsize=2)  # each language's build prunes the same sheet again
+def _parsed(css: str) -> list:
+    return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+
+
+def prune_stylesheet(css: str, classes: set[str]) -> str:
+    """Only the rules one of whose selectors names classes that all occur in `classes` (and can match)."""
+    return "\n".join(_kept_rules(_parsed(css), classes))
+
+
 def report_stderr(html: str, page) -> None:
     """One build warning per distinct stderr text of the page's cells."""
     texts = dict.fromkeys(unescape(re.sub(r"<[^>]+>", "", m.group("text"))).strip() for m in STDERR.finditer(html))
@@ -126,8 +184,20 @@ def on_page_content(html: str, page, config, files) -> str:
     return link_stylesheets(html, page)
 
 
+def on_post_page(output: str, page, config) -> str:
+    if is_notebook(output):
+        for match in CLASS_ATTRIBUTE.finditer(output):
+            _classes_used.update(match.group(1).split())
+    return output
+
+
 def on_post_build(config) -> None:
     assets = Path(config["site_dir"]) / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for name, css in _stylesheets.items():
-        (assets / name).write_text(css, encoding="utf-8")
+        key = hashlib.sha256("\n".join([css, *sorted(_classes_used)]).encode()).hexdigest()[:16]
+        cached = PRUNED / f"{key}.css"
+        if not cached.exists():
+            PRUNED.mkdir(parents=True, exist_ok=True)
+            cached.write_text(prune_stylesheet(css, _classes_used), encoding="utf-8")
+        (assets / name).write_text(cached.read_text(encoding="utf-8"), encoding="utf-8")

@@ -15,8 +15,9 @@ and one archive of them all per language, `<language root>/notebooks/<archive na
 
 Notebook pages (jupytext Markdown, executed by mkdocs-jupyter) compute their results with page
 machinery (show_section, caches, report plots). In the notebook a `show_section(...)` cell becomes
-the section's code; cells that use the machinery are left out; cells tagged `notebook-only` (removed
-from the page before it runs, see mkdocs.yml) stand in for them with self-contained code.
+the section's code, and `show_checker(...)` / `show_solution(...)` the cells of an exercise's boxes
+as on a Markdown page; cells that use the machinery are left out; cells tagged `notebook-only`
+(removed from the page before it runs, see mkdocs.yml) stand in for them with self-contained code.
 
 Cells that are not one of the page's code blocks carry a tag from NOT_ON_PAGE, so a test can compare
 the rest with what the page shows. A notebook that cannot be self-contained fails the build, naming
@@ -64,6 +65,8 @@ HIDE_INPUT = "hide-input"
 # Tags of the cells that are not one of the page's code blocks (the tests leave them out).
 SETUP, CARRIED = "setup", "from-snippets"
 NOT_ON_PAGE = (SETUP, CARRIED, NOTEBOOK_ONLY, "hidden-on-page")
+# An exercise's solution (code in a `??? success` box): folded on the page, source hidden in Jupyter.
+SOLUTION, SOLUTION_BOX = "solution", "success"
 
 TEXT = {
     "en": {"download": "Download notebook",
@@ -99,7 +102,6 @@ ATTR_LIST = re.compile(rf"[ \t]*\{{:?[ \t]*{ATTR_VALUE}(?:[ \t]+{ATTR_VALUE})*[ 
 HEADING_ID = re.compile(r"[ \t]*\{:?[ \t]*#(?P<id>[\w-]+)[^}]*\}[ \t]*$")
 LINK = re.compile(r"(?P<head>!?\[(?:[^\]\[]|\[[^\]]*\])*\]\()(?P<target><[^>]*>|[^)\s]+)(?P<tail>(?:[ \t]+\"[^\"]*\")?\))")
 LINK_DEFINITION = re.compile(r"^(?P<head>[ ]{0,3}\[[^\]]+\]:[ \t]*)(?P<target>\S+)", re.M)
-SHOW_SECTION = re.compile(r"""^show_section\(\s*["'](?P<file>[\w.-]+\.py)["']\s*,\s*["'](?P<section>[\w-]+)["']\s*\)$""")
 MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
 PATH_LIKE = re.compile(r"^(?![/.])[\w.-]+(?:/[\w.-]+)*\.\w{1,8}$")   # "snippets/x.py", "data.csv"
 PIN = re.compile(r"^\s*(?P<name>[A-Za-z0-9_.-]+)\s*==\s*(?P<version>[^\s;]+)")
@@ -211,7 +213,7 @@ def markdown_cells(markdown: str, expand, link, where: str) -> list[Cell]:
         else:
             cells.append(Cell("markdown", text, quoted=quote))
 
-    def walk(lines: list[str], quote: bool) -> None:
+    def walk(lines: list[str], quote: bool, solution: bool = False) -> None:
         prose: list[str] = []
 
         def flush():
@@ -236,7 +238,8 @@ def markdown_cells(markdown: str, expand, link, where: str) -> list[Cell]:
                     counter["code"] += 1
                     number = counter["code"]
                     code, specs = expand(body, number)
-                    cells.append(Cell("code", code, where=f"{where}, code block {number}", specs=specs))
+                    cells.append(Cell("code", code, tags=[SOLUTION] if solution else [],
+                                      where=f"{where}, code block {number}", specs=specs))
                 else:   # program output shown as text: Markdown, as the page shows it
                     prose.extend([line.lstrip(), *body, lines[end].lstrip() if end < len(lines) else fence])
                 index = end + 1
@@ -250,7 +253,8 @@ def markdown_cells(markdown: str, expand, link, where: str) -> list[Cell]:
                     title = found.group("type").capitalize()
                 if title:
                     add_markdown(f"**{title}**", quote or bool(box))
-                walk(_dedent(lines[index + 1:end], len(indent) + 4), quote or bool(box))
+                walk(_dedent(lines[index + 1:end], len(indent) + 4), quote or bool(box),
+                     solution or bool(box and found.group("type") == SOLUTION_BOX))
                 index = end
             else:
                 prose.append(line)
@@ -467,6 +471,48 @@ def _last_is_expression(tree: ast.Module) -> bool:
     return bool(tree.body) and isinstance(tree.body[-1], ast.Expr)
 
 
+# Calls that show code on a notebook page, and the Markdown a Markdown page writes for the same block
+SHOWN_CODE = {
+    "show_section": lambda file_name, section: f'```python\n--8<-- "{file_name}:{section}"\n```',
+    "show_checker": _page_tools.checker_markdown,     # an exercise's folded checker (`??? example`)
+    "show_solution": _page_tools.solution_markdown,   # an exercise's folded solution (`??? success`)
+}
+
+
+def shown_code_markdown(source: str, where: str) -> str | None:
+    """A code cell that only shows code (show_section, show_checker, show_solution with literal
+    arguments) as the Markdown a Markdown page writes for the same blocks; None for another cell."""
+    tree = _parse(source, where)
+    blocks = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in SHOWN_CODE):
+            return None
+        try:
+            args = [ast.literal_eval(arg) for arg in call.args]
+            kwargs = {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
+        except ValueError:
+            raise NotebookError(f"{where}: {call.func.id}(...) takes literal arguments (lang=\"en\", not lang=LANG): "
+                                "the notebook and the tests read them without running the page") from None
+        blocks.append(SHOWN_CODE[call.func.id](*args, **kwargs))
+    return "\n\n".join(blocks) if blocks else None
+
+
+def notebook_page_markdown(path: Path) -> str:
+    """A notebook page as a Markdown page would write it: its Markdown cells, each cell that shows
+    code as the blocks and boxes that embed the same sections; its other code cells left out."""
+    import jupytext
+
+    parts = []
+    for number, cell in enumerate(jupytext.read(path).cells, 1):
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        elif cell.cell_type == "code" and NOTEBOOK_ONLY not in cell.metadata.get("tags", []):
+            shown = shown_code_markdown(cell.source, f"docs/{path.parent.name}/{path.name}, cell {number}")
+            parts += [shown] if shown else []
+    return "\n\n".join(parts) + "\n"
+
+
 def notebook_page_cells(path: Path, link, where: str) -> tuple[list[Cell], list[str]]:
     """A jupytext Markdown notebook page as notebook cells; and the machinery cells left out that
     showed results (the page's plots and tables), which `notebook-only` cells must stand in for."""
@@ -488,12 +534,9 @@ def notebook_page_cells(path: Path, link, where: str) -> tuple[list[Cell], list[
             cells.append(Cell("code", cell.source.rstrip(), tags=[NOTEBOOK_ONLY], where=here))
             continue
         tree = _parse(cell.source, here)
-        calls = [SHOW_SECTION.match(ast.unparse(node)) if isinstance(node, ast.Expr) else None for node in tree.body]
-        if tree.body and all(calls):
-            for call in calls:
-                spec = f'{call.group("file")}:{call.group("section")}'
-                code, specs = expand_embeds([f'--8<-- "{spec}"'], here)
-                cells.append(Cell("code", code, where=here, specs=specs))
+        shown = shown_code_markdown(cell.source, here)
+        if shown is not None:   # the code blocks (and an exercise's boxes) a Markdown page would hold
+            cells += markdown_cells(shown, lambda lines, n: expand_embeds(lines, here), link, here)
             continue
         bound, used = bound_and_used(cell.source)
         is_machinery = (bool(imported_modules(tree) & local) or bool(used & machinery_names)
@@ -560,6 +603,8 @@ def make_notebook(cells: list[Cell], pins: dict[str, str], lang: str, page_url: 
             made = nbformat.v4.new_code_cell(cell.source)
             if cell.tags:
                 made.metadata["tags"] = list(cell.tags)
+            if SOLUTION in cell.tags:
+                made.metadata["jupyter"] = {"source_hidden": True}
         made.id = f"cell-{number}"    # stable ids: the same page gives the same file
         notebook.cells.append(made)
     nbformat.validate(notebook)

@@ -2,11 +2,15 @@
 
 A notebook page shows a snippet section with `show_section("file.py", "name")`: the same text that
 `--8<-- "file.py:name"` embeds on a Markdown page, read from the file itself, so there is one copy.
+An exercise's folded boxes are shown with `show_checker(...)` and `show_solution(...)`: each is written
+as the `??? example` / `??? success` box a Markdown page would hold, and shown from that text.
 """
 import functools
+import html
 import os
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +36,74 @@ def show_section(file_name, section):
     from IPython.display import Markdown
 
     return Markdown(f"<!-- snippet: {file_name}:{section} -->\n\n```python\n{section_source(file_name, section)}```")
+
+
+# ------------------------------------------------------------------------------------------------
+# Exercises: the folded boxes of a Markdown page's exercise, on a notebook page
+# ------------------------------------------------------------------------------------------------
+BOX_TITLES = {"example": {"en": "Checker: paste it under your function and run",
+                          "zh": "检查器：粘贴到你的函数下面运行"},
+              "success": {"en": "Solution", "zh": "解答"}}
+CHECKING = "exercises/checking.py:checking"    # what every checker block starts with
+_EMBED_LINE = re.compile(r'^--8<-- "(?P<file>[^":]+):(?P<section>[\w-]+)"$')
+_BOX_LINE = re.compile(r'^\?\?\? (?P<kind>\w+) "(?P<title>[^"]*)"$')
+
+
+def checker_markdown(file_name, exercise, lang):
+    """The checker box of the exercise whose function is `exercise`, as a Markdown page writes it:
+    the shared core, `check_<exercise>` from `file_name`, and the lines that run it in `lang`."""
+    return _box_markdown("example", lang, "", [
+        f'--8<-- "{CHECKING}"', "", "", f'--8<-- "{file_name}:check_{exercise}"', "", "",
+        'if __name__ == "__main__":', f'    check_{exercise}(globals().get("{exercise}"), lang="{lang}")'])
+
+
+def solution_markdown(*specs, lang, text=""):
+    """A solution box as a Markdown page writes it: `text` (Markdown, math as $…$), then one code
+    block of the sections `specs` ("file.py:section", helpers first), if any."""
+    lines = []
+    for spec in specs:
+        lines += ["", "", f'--8<-- "{spec}"'] if lines else [f'--8<-- "{spec}"']
+    return _box_markdown("success", lang, text, lines)
+
+
+def _box_markdown(kind, lang, text, code_lines):
+    body = textwrap.dedent(text).strip("\n").split("\n") + [""] if text.strip() else []
+    body += ["```python", *code_lines, "```"] if code_lines else []
+    return f'??? {kind} "{BOX_TITLES[kind][lang]}"\n' + "\n".join(f"    {line}".rstrip() for line in body).rstrip()
+
+
+def box_html_markdown(box):
+    """A box written as on a Markdown page, as a notebook cell's Markdown output: `<details>` with
+    Material's admonition classes (hooks/notebook_pages.py leaves it folded), its code expanded and
+    marked for its title (hooks/code_titles.py)."""
+    head, _, rest = box.partition("\n")
+    found = _BOX_LINE.match(head)
+    body = textwrap.dedent(rest)
+    text, _, fence = body.partition("```python\n")
+    parts = [f'<details class="{found.group("kind")}">', f'<summary>{html.escape(found.group("title"))}</summary>', ""]
+    if text.strip():
+        parts += [text.strip("\n"), ""]
+    if fence:
+        lines = fence.rsplit("```", 1)[0].rstrip("\n").split("\n")
+        specs = [m.group("file") + ":" + m.group("section") for line in lines if (m := _EMBED_LINE.match(line))]
+        code = "\n".join(textwrap.dedent(section_source(*_EMBED_LINE.match(line).group("file", "section"))).rstrip("\n")
+                         if _EMBED_LINE.match(line) else line for line in lines).rstrip()
+        parts += [f"<!-- snippet: {', '.join(specs)} -->", "", f"```python\n{code}\n```", ""]
+    return "\n".join(parts + ["</details>"])
+
+
+def show_checker(file_name, exercise, lang):
+    """Show the folded checker of an exercise (see checker_markdown)."""
+    from IPython.display import Markdown
+
+    return Markdown(box_html_markdown(checker_markdown(file_name, exercise, lang)))
+
+
+def show_solution(*specs, lang, text=""):
+    """Show a folded solution (see solution_markdown)."""
+    from IPython.display import Markdown
+
+    return Markdown(box_html_markdown(solution_markdown(*specs, lang=lang, text=text)))
 
 
 CJK_FONT = "Noto Sans CJK SC"

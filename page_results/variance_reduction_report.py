@@ -124,7 +124,7 @@ def superscript(exponent):
 
 def estimator_rows(n=2000, m=1000, seed=0):
     """Measured and exact bias and variance of each estimator, all rows on the same n trajectories."""
-    J, grad = vr.exact_gradient(vr.THETA_SMALL, vr.P_SMALL, vr.R_SMALL, vr.HORIZON)
+    J, grad = vr.enumerated_objective_and_gradient(vr.THETA_SMALL, vr.P_SMALL, vr.R_SMALL, vr.HORIZON)
     rng = np.random.default_rng(seed)
     pilot = vr.sample_batch(m, rng)                        # fits the baselines
     batch = vr.sample_batch(n, rng)                        # measures every estimator
@@ -177,7 +177,7 @@ def estimator_table(lang="en"):
 # --- figures --------------------------------------------------------------------------------------
 
 def discount_tradeoff(n=1000, gammas=np.linspace(0.0, 1.0, 21)):
-    J, grad = vr.exact_gradient(vr.THETA_SMALL, vr.P_SMALL, vr.R_SMALL, vr.HORIZON)
+    J, grad = vr.enumerated_objective_and_gradient(vr.THETA_SMALL, vr.P_SMALL, vr.R_SMALL, vr.HORIZON)
     bias2, var = [], []
     for gamma in gammas:
         mean, v = vr.exact_moments(lambda s, g, r, gm=gamma: vr.discounted_estimate(g, r, gm))

@@ -30,7 +30,7 @@ def expected_reward(theta):
     return -(mu - BEST_ACTION) ** 2 - sigma**2
 
 
-def exact_gradient(theta):
+def expected_reward_gradient(theta):
     """∇θ J = (∂J/∂μ, ∂J/∂log σ) = (−2(μ − a*), −2σ²)."""
     mu, sigma = theta[0], np.exp(theta[1])
     return np.array([-2 * (mu - BEST_ACTION), -2 * sigma**2])
@@ -41,7 +41,7 @@ def exact_gradient(theta):
 import numpy as np
 
 
-def policy_gradient_estimate(theta, actions, rewards):
+def bandit_gradient_estimate(theta, actions, rewards):
     """(1/n) Σ_i (r_i − b_i) ∇θ log πθ(a_i), b_i the mean of the OTHER n − 1 rewards; and its
     standard error. b_i does not depend on a_i, so it adds no bias. Both of shape (2,)."""
     n = len(rewards)
@@ -81,7 +81,7 @@ def train(config):
     for _ in range(config.updates):
         actions = rng.normal(theta[0], np.exp(theta[1]), size=config.batch)   # a_i ~ N(μ, σ²)
         rewards = reward(actions, rng)
-        gradient, _ = policy_gradient_estimate(theta, actions, rewards)
+        gradient, _ = bandit_gradient_estimate(theta, actions, rewards)
         theta = theta + config.step_size * gradient                            # gradient ascent
         thetas.append(theta)
         batch_rewards.append(rewards.mean())
@@ -101,6 +101,6 @@ if __name__ == "__main__":
     theta, rng, estimates = np.array(config.start), np.random.default_rng(1), []
     for _ in range(4000):                                    # 4000 independent batches at θ_0
         actions = rng.normal(theta[0], np.exp(theta[1]), size=config.batch)
-        estimates.append(policy_gradient_estimate(theta, actions, reward(actions, rng))[0])
+        estimates.append(bandit_gradient_estimate(theta, actions, reward(actions, rng))[0])
     mean, se = np.mean(estimates, axis=0), np.std(estimates, axis=0, ddof=1) / np.sqrt(len(estimates))
-    print(f"at θ_0: mean of 4000 estimates {np.round(mean, 3)} ± {np.round(se, 3)}, exact ∇J {exact_gradient(theta)}")
+    print(f"at θ_0: mean of 4000 estimates {np.round(mean, 3)} ± {np.round(se, 3)}, exact ∇J {expected_reward_gradient(theta)}")

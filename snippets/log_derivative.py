@@ -122,7 +122,7 @@ def softmax_score_autograd(a, theta):
 import numpy as np
 
 
-def policy(theta, s):
+def policy_in_state(theta, s):
     """π_θ(·|s) = softmax(θ_s): a table of logits θ (S, A), one softmax per state."""
     return softmax(theta[s])
 
@@ -136,7 +136,7 @@ def policy_score(theta, s, a):
 
 def policy_probability_gradient(theta, s, a):
     """∇θ π_θ(s, a) = π_θ(s, a) ∇θ log π_θ(s, a)."""
-    return policy(theta, s)[a] * policy_score(theta, s, a)
+    return policy_in_state(theta, s)[a] * policy_score(theta, s, a)
 # --8<-- [end:policy_score]
 
 
@@ -198,7 +198,7 @@ if __name__ == "__main__":
     s, a = 1, 0
     by_score = policy_probability_gradient(table, s, a)
     by_autograd = policy_probability_gradient_autograd(table, s, a)
-    by_difference = central_difference(lambda t: policy(t, s)[a], table)
+    by_difference = central_difference(lambda t: policy_in_state(t, s)[a], table)
     print("B3 ∇π(s=1, a=0) = π ∇log π  ", np.round(by_score, 6).tolist())
     print(f"B3 max |π ∇log π − autograd| = {np.abs(by_score - by_autograd).max():.1e}, "
           f"max |π ∇log π − c.d.| = {np.abs(by_score - by_difference).max():.1e}")

@@ -15,7 +15,7 @@ RATE = 0.5               # Exp(λ):   E[x] = 1/λ = 2, E[x²] = 2/λ² = 8
 TRIALS, PROB = 10, 0.3   # B(m, q):  E[x] = mq = 3,  E[x²] = mq(1 − q) + (mq)² = 11.1
 
 
-def gaussian_density(x, mu=MU, sigma=SIGMA):
+def normal_density(x, mu=MU, sigma=SIGMA):
     """p(x) = exp(−(x − μ)²/(2σ²)) / (σ √(2π))."""
     return np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
 
@@ -118,7 +118,7 @@ if __name__ == "__main__":
     square = lambda x: x**2
 
     # A1: the definition, computed two ways, against the closed forms
-    quad_gauss = expectation_by_quadrature(square, gaussian_density, MU - 12 * SIGMA, MU + 12 * SIGMA)
+    quad_gauss = expectation_by_quadrature(square, normal_density, MU - 12 * SIGMA, MU + 12 * SIGMA)
     quad_exp = expectation_by_quadrature(square, exponential_density, 0.0, 80 / RATE)
     enum_binom = expectation_by_enumeration(lambda k: k, range(TRIALS + 1), binomial_pmf)
     print(f"A1 E[x²], N(1, 2²): quadrature {quad_gauss:.9f}, closed form {MU**2 + SIGMA**2:.9f}")

@@ -6,6 +6,7 @@ The agent page trains CartPole with `trajectory_return`, `reward_to_go`, `surrog
 Conventions: a trajectory is τ = (s_0, a_0, s_1, a_1, …, s_T, a_T), with T + 1 decisions
 and T transitions. θ is an (S, A) table; every gradient ∇θ has the shape of θ.
 """
+from score_function import sample_categorical  # one draw per row of probabilities (score-function page)
 
 # --8<-- [start:policy]
 import numpy as np
@@ -82,20 +83,16 @@ import numpy as np
 
 def sample_trajectories(theta, mdp, n, rng):
     """n trajectories τ_i ~ πθ: states, actions, rewards, each (n, T + 1)."""
-    def categorical(probs):                        # one draw per row: (n, K) -> (n,)
-        u = rng.random((len(probs), 1))
-        return np.minimum((u >= probs.cumsum(axis=1)).sum(axis=1), probs.shape[1] - 1)
-
     S, A = theta.shape
     pi = policy(theta)
     states = np.empty((n, mdp.T + 1), dtype=int)
     actions = np.empty((n, mdp.T + 1), dtype=int)
-    states[:, 0] = categorical(np.tile(mdp.p0, (n, 1)))     # s_0 ~ p(s_0)
+    states[:, 0] = sample_categorical(np.tile(mdp.p0, (n, 1)), rng)  # s_0 ~ p(s_0)
     for t in range(mdp.T + 1):
         s = states[:, t]
-        actions[:, t] = categorical(pi[s])                  # a_t ~ πθ(·|s_t)
+        actions[:, t] = sample_categorical(pi[s], rng)      # a_t ~ πθ(·|s_t)
         if t < mdp.T:                                       # s_{t+1} ~ p(·|s_t, a_t)
-            states[:, t + 1] = categorical(mdp.P[s, actions[:, t]])
+            states[:, t + 1] = sample_categorical(mdp.P[s, actions[:, t]], rng)
     rewards = mdp.r[states, actions]                        # r(s_t, a_t), (n, T + 1)
     return states, actions, rewards
 # --8<-- [end:sample_trajectories]

@@ -3,6 +3,7 @@
 Shown on the policy-objectives page (formulas E1-E5). Run: python snippets/policy_objectives.py
 Every quantity is exact linear algebra; the gradients come from torch autograd through the solves.
 """
+from score_function import sample_categorical  # one draw per row of probabilities (score-function page)
 
 # --8<-- [start:mdp]
 import torch
@@ -23,17 +24,17 @@ def random_mdp(n_states=4, n_actions=2, seed=0):
 import torch
 
 
-def softmax_policy(theta):
+def policy_torch(theta):
     """π_θ(s, a) = exp θ[s, a] / Σ_b exp θ[s, b]: a row of probabilities per state, (S, A)."""
     return torch.softmax(theta, dim=-1)
 
 
-def policy_score(theta):
+def score_table_torch(theta):
     """∇_θ log π_θ(s, a) for the tabular softmax, (S, A, S, A).
 
     Entry [s, a, s', b] = ∂ log π_θ(s, a) / ∂θ[s', b] = 1[s = s'] (1[a = b] − π_θ(s, b)).
     """
-    pi = softmax_policy(theta)
+    pi = policy_torch(theta)
     S, A = pi.shape
     eye_s = torch.eye(S, dtype=theta.dtype)[:, None, :, None]     # 1[s = s']
     eye_a = torch.eye(A, dtype=theta.dtype)[None, :, None, :]     # 1[a = b]
@@ -93,19 +94,19 @@ def stationary_distribution(P_pi):
 # --8<-- [start:objectives]
 def start_value(theta, P, R, gamma, s1=0):
     """E1: J1(θ) = V^{π_θ}(s1), the expected discounted return from the start state s1."""
-    return state_value(P, R, softmax_policy(theta), gamma)[s1]
+    return state_value(P, R, policy_torch(theta), gamma)[s1]
 
 
 def average_value(theta, P, R, gamma):
     """E2: J_avV(θ) = Σ_s d^{π_θ}(s) V^{π_θ}(s), d the stationary distribution."""
-    pi = softmax_policy(theta)
+    pi = policy_torch(theta)
     d = stationary_distribution(policy_matrices(P, R, pi)[0])
     return d @ state_value(P, R, pi, gamma)
 
 
 def average_reward(theta, P, R):
     """E3: J_avR(θ) = Σ_s d^{π_θ}(s) Σ_a π_θ(s, a) R_s^a, d stationary."""
-    pi = softmax_policy(theta)
+    pi = policy_torch(theta)
     P_pi, r_pi = policy_matrices(P, R, pi)
     return stationary_distribution(P_pi) @ r_pi
 # --8<-- [end:objectives]
@@ -132,16 +133,16 @@ def differential_action_value(P, R, pi):
 # --8<-- [end:differential_value]
 
 
-# --8<-- [start:exact_gradient]
+# --8<-- [start:objective_gradient]
 import torch
 
 
-def exact_gradient(objective, theta):
+def objective_gradient(objective, theta):
     """∇_θ J(θ) by autograd through the linear solves: exact up to rounding, (S, A)."""
     theta = theta.detach().clone().requires_grad_(True)
     (grad,) = torch.autograd.grad(objective(theta), theta)
     return grad
-# --8<-- [end:exact_gradient]
+# --8<-- [end:objective_gradient]
 
 
 # --8<-- [start:finite_differences]
@@ -175,31 +176,33 @@ def policy_gradient_theorem(d, pi, score, Q):
 
 
 # --8<-- [start:one_step]
+import numpy as np
 import torch
 
 
 def one_step_objective(theta, d, R):
     """E4: J(θ) = Σ_s d(s) Σ_a π_θ(s, a) R_s^a. One step: s ~ d, one action, reward, stop."""
-    return d @ (softmax_policy(theta) * R).sum(dim=-1)
+    return d @ (policy_torch(theta) * R).sum(dim=-1)
 
 
 def one_step_gradient(theta, d, R):
     """E4 by enumeration: Σ_s d(s) Σ_a π_θ(s, a) ∇_θ log π_θ(s, a) R_s^a."""
-    return policy_gradient_theorem(d, softmax_policy(theta), policy_score(theta), R)
+    return policy_gradient_theorem(d, policy_torch(theta), score_table_torch(theta), R)
 
 
-def one_step_monte_carlo(theta, d, R, n, gen, reward_noise=1.0):
+def one_step_monte_carlo(theta, d, R, n, rng, reward_noise=1.0):
     """E4 by sampling: the mean of ∇_θ log π_θ(s, a) r over s ~ d, a ~ π_θ(s, ·).
 
     The reward r = R_s^a + Gaussian noise, so only E[r | s, a] = R_s^a is known to be right.
     Returns the estimate and its standard error, both (S, A).
     """
-    pi = softmax_policy(theta)
-    s = torch.multinomial(d, n, replacement=True, generator=gen)      # s_i ~ d
-    a = torch.multinomial(pi[s], 1, generator=gen).squeeze(-1)        # a_i ~ π(s_i, ·)
-    noise = torch.randn(n, generator=gen, dtype=R.dtype)
+    pi = policy_torch(theta)
+    s = sample_categorical(np.tile(d.numpy(), (n, 1)), rng)           # s_i ~ d
+    a = sample_categorical(pi.detach().numpy()[s], rng)               # a_i ~ π(s_i, ·)
+    s, a = torch.from_numpy(s), torch.from_numpy(a)
+    noise = torch.from_numpy(rng.standard_normal(n))
     r = R[s, a] + reward_noise * noise                                # E[r | s, a] = R_s^a
-    terms = policy_score(theta)[s, a] * r[:, None, None]              # ∇ log π(s_i, a_i) r_i
+    terms = score_table_torch(theta)[s, a] * r[:, None, None]         # ∇ log π(s_i, a_i) r_i
     return terms.mean(dim=0), terms.std(dim=0) / n**0.5
 # --8<-- [end:one_step]
 
@@ -209,28 +212,28 @@ if __name__ == "__main__":
     P, R = random_mdp()
     gamma, s1 = 0.9, 0
     theta = torch.randn(4, 2, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
-    pi, score = softmax_policy(theta), policy_score(theta)
+    pi, score = policy_torch(theta), score_table_torch(theta)
     P_pi, _ = policy_matrices(P, R, pi)
     d_stat = stationary_distribution(P_pi)
 
     checks = {
         "J1 (d = discounted visitation from s1, Q = Q^π)": (
-            exact_gradient(lambda th: start_value(th, P, R, gamma, s1), theta),
+            objective_gradient(lambda th: start_value(th, P, R, gamma, s1), theta),
             policy_gradient_theorem(discounted_visitation(P_pi, gamma, s1), pi, score, action_value(P, R, pi, gamma)),
         ),
         "J_avR (d = stationary, Q = differential)": (
-            exact_gradient(lambda th: average_reward(th, P, R), theta),
+            objective_gradient(lambda th: average_reward(th, P, R), theta),
             policy_gradient_theorem(d_stat, pi, score, differential_action_value(P, R, pi)),
         ),
         "(1 - γ) J_avV (d = stationary, Q = differential)": (
-            exact_gradient(lambda th: (1 - gamma) * average_value(th, P, R, gamma), theta),
+            objective_gradient(lambda th: (1 - gamma) * average_value(th, P, R, gamma), theta),
             policy_gradient_theorem(d_stat, pi, score, differential_action_value(P, R, pi)),
         ),
     }
     for name, (exact, theorem) in checks.items():
         print(f"{name:50s} max |exact − theorem| = {(exact - theorem).abs().max():.1e}")
     avR_exact, avR_theorem = checks["J_avR (d = stationary, Q = differential)"]
-    as_written = exact_gradient(lambda th: average_value(th, P, R, gamma) / (1 - gamma), theta)
+    as_written = objective_gradient(lambda th: average_value(th, P, R, gamma) / (1 - gamma), theta)
     print(f"{'(1/(1 - γ)) J_avV, as in the note':50s} max |exact − theorem| = "
           f"{(as_written - avR_theorem).abs().max():.1e}  (does not hold)")
     discounted_Q = policy_gradient_theorem(d_stat, pi, score, action_value(P, R, pi, gamma))
@@ -238,6 +241,6 @@ if __name__ == "__main__":
           f"{(avR_exact - discounted_Q).abs().max():.1e}  (approximate; max |∇J_avR| = {avR_exact.abs().max():.1e})")
 
     d0 = torch.full((4,), 0.25, dtype=torch.float64)
-    g_mc, se = one_step_monte_carlo(theta, d0, R, 200_000, torch.Generator().manual_seed(2))
+    g_mc, se = one_step_monte_carlo(theta, d0, R, 200_000, np.random.default_rng(2))
     g_exact = one_step_gradient(theta, d0, R)
     print(f"one-step case, n = 200000: max |Monte Carlo − enumeration| = {((g_mc - g_exact) / se).abs().max():.2f} standard errors")

@@ -3,26 +3,14 @@
 Shown on the score-function page (formulas C1-C5). Run: python snippets/score_function.py
 Two distributions: a unit-variance Gaussian N(θ, 1) (continuous, quadrature gives exact values)
 and a categorical softmax(θ) over K outcomes (discrete, enumeration gives exact values).
+The softmax and its score are those of log_derivative.py: on the page each block embeds that section first.
 """
+from log_derivative import softmax, softmax_score
 
 # --8<-- [start:score]
-import numpy as np
-
-
-def gaussian_score(x, theta):
-    """∇θ log N(x; θ, 1) = x − θ."""
+def unit_gaussian_score(x, theta):
+    """∇θ log N(x; θ, 1) = x − θ: the score of a unit-variance Gaussian in its mean."""
     return x - theta
-
-
-def softmax(theta):
-    """softmax(θ)_k = exp(θ_k) / Σ_j exp(θ_j), for logits θ of shape (K,)."""
-    z = np.exp(theta - np.max(theta))
-    return z / z.sum()
-
-
-def softmax_score(x, theta):
-    """∇θ log softmax(θ)_x = e_x − softmax(θ); x an int or an int array (n,) -> (K,) or (n, K)."""
-    return np.eye(len(theta))[x] - softmax(theta)
 # --8<-- [end:score]
 
 
@@ -30,14 +18,14 @@ def softmax_score(x, theta):
 import numpy as np
 
 
-def gaussian_density(x, theta):
+def unit_gaussian_density(x, theta):
     """p(x;θ) = N(x; θ, 1) = exp(−(x − θ)²/2) / √(2π)."""
     return np.exp(-0.5 * (x - theta) ** 2) / np.sqrt(2 * np.pi)
 
 
-def gaussian_density_grad(x, theta):
+def unit_gaussian_density_grad(x, theta):
     """∇θ p(x;θ) = (x − θ) p(x;θ), by the chain rule through exp(−(x − θ)²/2)."""
-    return (x - theta) * gaussian_density(x, theta)
+    return (x - theta) * unit_gaussian_density(x, theta)
 
 
 def real_line(theta, half_width=12.0, m=24_001):
@@ -53,13 +41,13 @@ import numpy as np
 def expectation(f, theta):
     """E_{p(x;θ)}[f(x)] = ∫ p(x;θ) f(x) dx, by quadrature."""
     x = real_line(theta)
-    return np.trapezoid(gaussian_density(x, theta) * f(x), x)
+    return np.trapezoid(unit_gaussian_density(x, theta) * f(x), x)
 
 
 def leibniz_gradient(f, theta):
     """∇θ ∫ p(x;θ) f(x) dx = ∫ ∇θ p(x;θ) f(x) dx: differentiate under the integral sign."""
     x = real_line(theta)                                   # every x, not a sample
-    return np.trapezoid(gaussian_density_grad(x, theta) * f(x), x)
+    return np.trapezoid(unit_gaussian_density_grad(x, theta) * f(x), x)
 # --8<-- [end:leibniz_rule]
 
 
@@ -70,14 +58,15 @@ import numpy as np
 def naive_estimate(f, theta, n, rng):
     """(1/n) Σ ∇θ p(x_i;θ) f(x_i) with x_i ~ p(x;θ), and its standard error. NOT ∇θ E[f]."""
     x = rng.normal(theta, 1.0, size=n)                     # x_i ~ N(θ, 1)
-    terms = gaussian_density_grad(x, theta) * f(x)         # ∇θ p(x_i;θ) f(x_i)
+    terms = unit_gaussian_density_grad(x, theta) * f(x)    # ∇θ p(x_i;θ) f(x_i)
     return terms.mean(), terms.std(ddof=1) / np.sqrt(n)
 
 
 def naive_limit(f, theta):
     """What the naive average converges to: E_p[∇θ p f] = ∫ p(x;θ) ∇θ p(x;θ) f(x) dx."""
     x = real_line(theta)
-    return np.trapezoid(gaussian_density(x, theta) * gaussian_density_grad(x, theta) * f(x), x)
+    p, grad_p = unit_gaussian_density(x, theta), unit_gaussian_density_grad(x, theta)
+    return np.trapezoid(p * grad_p * f(x), x)
 # --8<-- [end:naive_estimator]
 
 
@@ -88,7 +77,7 @@ import numpy as np
 def score_expectation(f, theta):
     """E_{p(x;θ)}[f(x) ∇θ log p(x;θ)] = ∫ p(x;θ) f(x) (x − θ) dx, by quadrature."""
     x = real_line(theta)
-    return np.trapezoid(gaussian_density(x, theta) * f(x) * gaussian_score(x, theta), x)
+    return np.trapezoid(unit_gaussian_density(x, theta) * f(x) * unit_gaussian_score(x, theta), x)
 # --8<-- [end:continuous_form]
 
 
@@ -116,13 +105,28 @@ def discrete_derivation(f_values, theta):
 import torch
 
 
-def exact_gradient_autograd(f_values, theta):
+def discrete_gradient_autograd(f_values, theta):
     """∇θ Σ_x softmax(θ)_x f(x), differentiated by torch autograd."""
     theta = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
     expected_f = (torch.softmax(theta, dim=0) * torch.as_tensor(f_values, dtype=torch.float64)).sum()
     expected_f.backward()
     return theta.grad.numpy()
 # --8<-- [end:discrete_autograd]
+
+
+# --8<-- [start:categorical]
+import numpy as np
+
+
+def sample_categorical(probs, rng):
+    """One draw k ~ probs per row: (..., K) -> (...). k is the first outcome whose cumulative
+    probability P(≤ k) exceeds u ~ U[0, 1); a tie u = P(≤ k) goes to a later outcome, so an
+    outcome of probability 0 is never drawn."""
+    probs = np.asarray(probs)
+    u = rng.random(probs.shape[:-1] + (1,))                         # one u per row
+    below = (u >= np.cumsum(probs, axis=-1)).sum(axis=-1)           # how many k have P(≤ k) ≤ u
+    return np.minimum(below, probs.shape[-1] - 1)                   # Σ p may round to 1 − ε
+# --8<-- [end:categorical]
 
 
 # --8<-- [start:estimator]
@@ -132,13 +136,13 @@ import numpy as np
 def score_function_estimate(f, theta, n, rng):
     """(1/n) Σ f(x_i) ∇θ log p(x_i;θ), x_i ~ N(θ, 1), and its standard error."""
     x = rng.normal(theta, 1.0, size=n)                     # x_i ~ p(x;θ)
-    terms = f(x) * gaussian_score(x, theta)                # f(x_i) ∇θ log p(x_i;θ)
+    terms = f(x) * unit_gaussian_score(x, theta)           # f(x_i) ∇θ log p(x_i;θ)
     return terms.mean(), terms.std(ddof=1) / np.sqrt(n)
 
 
 def categorical_score_function_estimate(f, theta, n, rng):
     """The same estimator for x ~ softmax(θ): gradient (K,) and standard errors (K,)."""
-    x = rng.choice(len(theta), size=n, p=softmax(theta))   # x_i ~ p(x|θ), (n,)
+    x = sample_categorical(np.tile(softmax(theta), (n, 1)), rng)   # x_i ~ p(x|θ), (n,)
     terms = f(x)[:, None] * softmax_score(x, theta)        # f(x_i) (e_{x_i} − softmax(θ)), (n, K)
     return terms.mean(axis=0), terms.std(axis=0, ddof=1) / np.sqrt(n)
 # --8<-- [end:estimator]
@@ -155,7 +159,7 @@ def sequence_score_function_estimate(f, theta, n, rng):
     log p(x|θ) = Σ_t log softmax(θ_t)_{x_t}, so its gradient in θ_t is e_{x_t} − softmax(θ_t).
     """
     T, K = theta.shape
-    x = np.stack([rng.choice(K, size=n, p=softmax(theta[t])) for t in range(T)], axis=1)  # (n, T)
+    x = np.stack([sample_categorical(np.tile(softmax(theta[t]), (n, 1)), rng) for t in range(T)], axis=1)  # (n, T)
     score = np.stack([softmax_score(x[:, t], theta[t]) for t in range(T)], axis=1)        # (n, T, K)
     terms = f(x)[:, None, None] * score                    # f(x_i) ∇θ log p(x_i|θ), (n, T, K)
     return terms.mean(axis=0), terms.std(axis=0, ddof=1) / np.sqrt(n)
@@ -177,7 +181,7 @@ if __name__ == "__main__":
 
     logits, f_values = np.array([0.5, -1.0, 2.0, 0.0]), np.array([1.0, 3.0, -2.0, 0.5])
     terms = discrete_derivation(f_values, logits)
-    print("C3 autograd         ", np.round(exact_gradient_autograd(f_values, logits), 6))
+    print("C3 autograd         ", np.round(discrete_gradient_autograd(f_values, logits), 6))
     for name, value in terms.items():
         print(f"C3 {name:<17}", np.round(value, 6))
     g_cat, se_cat = categorical_score_function_estimate(lambda x: f_values[x], logits, n, rng)

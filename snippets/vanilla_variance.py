@@ -3,7 +3,11 @@
 Shown on the where-the-notes-end page (formula F1). Run: python snippets/vanilla_variance.py
 A small episodic MDP with horizon H (H steps, t = 0, …, T = H − 1) has an exact gradient (autograd through the state-distribution
 recursion), so both Monte Carlo estimators can be checked for bias and compared for variance.
+The policy and its score are those of policy_gradient.py, the categorical sampler that of score_function.py:
+on the page each block embeds those sections first.
 """
+from policy_gradient import policy, score
+from score_function import sample_categorical
 
 # --8<-- [start:episodic_mdp]
 import numpy as np
@@ -16,26 +20,10 @@ def episodic_mdp(n_states=3, n_actions=2, seed=0):
     P = rng.dirichlet(np.ones(n_states), size=(n_states, n_actions))
     R = rng.random((n_states, n_actions))
     return p0, P, R
-
-
-def softmax_policy(theta):
-    """π_θ(a|s) = exp θ[s, a] / Σ_b exp θ[s, b], (S, A)."""
-    z = np.exp(theta - theta.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
-
-
-def score_table(theta):
-    """∇_θ log π_θ(a|s) for every (s, a), (S, A, S, A).
-
-    Entry [s, a, s', b] = ∂ log π_θ(a|s) / ∂θ[s', b] = 1[s = s'] (1[a = b] − π_θ(b|s)).
-    """
-    pi = softmax_policy(theta)
-    S, A = pi.shape
-    return np.eye(S)[:, None, :, None] * (np.eye(A)[None, :, None, :] - pi[None, None, :, :])
 # --8<-- [end:episodic_mdp]
 
 
-# --8<-- [start:exact_gradient]
+# --8<-- [start:exact_objective_and_gradient]
 import numpy as np
 import torch
 
@@ -57,32 +45,25 @@ def exact_objective_and_gradient(theta, p0, P, R, H, sparse=False):
         mu = mu @ P_pi
     J.backward()
     return J.item(), th.grad.numpy()
-# --8<-- [end:exact_gradient]
+# --8<-- [end:exact_objective_and_gradient]
 
 
 # --8<-- [start:sample]
 import numpy as np
 
 
-def inverse_cdf(probs, rng):
-    """One draw per row of probs (n, K): the first k with cumulative probability > u ~ U(0,1)."""
-    u = rng.random(len(probs))[:, None]
-    return np.minimum((u > np.cumsum(probs, axis=1)).sum(axis=1), probs.shape[1] - 1)
-
-
-def sample_trajectories(theta, p0, P, R, H, n, rng, sparse=False, reward_noise=0.5):
+def sample_noisy_trajectories(theta, p0, P, R, H, n, rng, sparse=False, reward_noise=0.5):
     """n trajectories of H steps: states, actions, rewards, each (n, H).
 
     r_t = R[s_t, a_t] + noise; sparse=True pays the reward at t = T = H − 1 only (zeros before).
     """
-    pi = softmax_policy(theta)
-    S, A = pi.shape
+    pi = policy(theta)
     states, actions = np.empty((n, H), dtype=int), np.empty((n, H), dtype=int)
-    s = rng.choice(S, size=n, p=p0)                                  # s_0 ~ p0
+    s = sample_categorical(np.tile(p0, (n, 1)), rng)      # s_0 ~ p0
     for t in range(H):
-        a = inverse_cdf(pi[s], rng)                      # a_t ~ π(·|s_t)
+        a = sample_categorical(pi[s], rng)                # a_t ~ π(·|s_t)
         states[:, t], actions[:, t] = s, a
-        s = inverse_cdf(P[s, a], rng)                    # s_{t+1} ~ P(·|s_t, a_t)
+        s = sample_categorical(P[s, a], rng)              # s_{t+1} ~ P(·|s_t, a_t)
     rewards = R[states, actions] + reward_noise * rng.standard_normal((n, H))
     if sparse:
         rewards[:, :-1] = 0.0
@@ -98,13 +79,13 @@ def vanilla_terms(theta, states, actions, rewards):
     """g_i = Σ_t ∇_θ log π(a_t|s_t) R(τ_i), the notes' estimator: a term per τ_i, (n, S, A)."""
     R_tau = rewards.sum(axis=1, keepdims=True)                        # R(τ_i), (n, 1)
     weights = np.repeat(R_tau, rewards.shape[1], axis=1)              # R(τ_i) at every t
-    return np.einsum("nt,ntkl->nkl", weights, score_table(theta)[states, actions])
+    return np.einsum("nt,ntkl->nkl", weights, score(theta, states, actions))
 
 
 def reward_to_go_terms(theta, states, actions, rewards):
     """g_i = Σ_t ∇_θ log π(a_t|s_t) R̂_t with R̂_t = Σ_{t' ≥ t} r_{t'}, (n, S, A)."""
     weights = np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1]            # R̂_t, (n, H)
-    return np.einsum("nt,ntkl->nkl", weights, score_table(theta)[states, actions])
+    return np.einsum("nt,ntkl->nkl", weights, score(theta, states, actions))
 # --8<-- [end:estimators]
 
 
@@ -135,7 +116,7 @@ def horizon_sweep(theta, p0, P, R, horizons, n, seed=0, sparse=False):
     rows = []
     for H in horizons:
         rng = np.random.default_rng([seed, H])
-        samples = sample_trajectories(theta, p0, P, R, H, n, rng, sparse=sparse)
+        samples = sample_noisy_trajectories(theta, p0, P, R, H, n, rng, sparse=sparse)
         _, exact = exact_objective_and_gradient(theta, p0, P, R, H, sparse=sparse)
         row = {"H": H, "grad_norm": np.linalg.norm(exact)}            # ‖∇_θ J‖, the signal
         for name, terms in [("vanilla", vanilla_terms(theta, *samples)),

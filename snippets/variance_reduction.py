@@ -8,22 +8,11 @@ exact variance of each estimator.
 """
 import numpy as np
 
+from log_derivative import policy_in_state, policy_score  # πθ(·|s) and ∇θ log πθ(a|s) (log-derivative page)
+from score_function import sample_categorical           # one draw per row of probabilities (score-function page)
+
 # --8<-- [start:sample]
 import numpy as np
-
-
-def softmax_policy(theta, s):
-    """πθ(·|s) for a tabular softmax policy with preferences θ[s, a]: (A,)."""
-    h = theta[s] - theta[s].max()
-    return np.exp(h) / np.exp(h).sum()
-
-
-def score(theta, s, a):
-    """∇θ log πθ(a|s) = e_{s,a} − πθ(·|s) in row s (zero elsewhere), flattened: (S·A,)."""
-    g = np.zeros_like(theta)
-    g[s] = -softmax_policy(theta, s)
-    g[s, a] += 1.0
-    return g.ravel()
 
 
 def sample_trajectory(theta, P, r, horizon, rng, s0=0):
@@ -34,11 +23,11 @@ def sample_trajectory(theta, P, r, horizon, rng, s0=0):
     states, scores, rewards = [], [], []
     s = s0
     for _ in range(horizon):
-        a = rng.choice(theta.shape[1], p=softmax_policy(theta, s))  # a_t ~ πθ(·|s_t)
+        a = sample_categorical(policy_in_state(theta, s), rng)      # a_t ~ πθ(·|s_t)
         states.append(s)
-        scores.append(score(theta, s, a))
+        scores.append(policy_score(theta, s, a).ravel())            # ∇θ log πθ(a_t|s_t), flattened
         rewards.append(r[s, a])
-        s = rng.choice(P.shape[2], p=P[s, a])                         # s_{t+1} ~ p(·|s_t, a_t)
+        s = sample_categorical(P[s, a], rng)                         # s_{t+1} ~ p(·|s_t, a_t)
     return np.array(states), np.array(scores), np.array(rewards)
 # --8<-- [end:sample]
 
@@ -135,7 +124,7 @@ def discounted_estimate(scores, rewards, gamma):
 # --8<-- [end:discount]
 
 
-# --8<-- [start:exact_gradient]
+# --8<-- [start:enumeration]
 import itertools
 
 import numpy as np
@@ -165,14 +154,14 @@ def enumerate_trajectories(theta, P, r, horizon, s0=0):
             yield prob, np.array(states), np.array(scores), np.array(rewards)
 
 
-def exact_gradient(theta, P, r, horizon, s0=0):
+def enumerated_objective_and_gradient(theta, P, r, horizon, s0=0):
     """J(θ) = Σ_τ πθ(τ) R(τ) and ∇θ J = Σ_τ πθ(τ) ∇θ log πθ(τ) R(τ), by enumeration (D4, D5)."""
     J, grad = 0.0, np.zeros(theta.size)
     for prob, _, scores, rewards in enumerate_trajectories(theta, P, r, horizon, s0):
         J += prob * rewards.sum()
         grad += prob * scores.sum(axis=0) * rewards.sum()
     return J, grad
-# --8<-- [end:exact_gradient]
+# --8<-- [end:enumeration]
 
 
 # A small problem: 2 states, 2 actions, 5 steps, rewards near 1 (like CartPole's +1 per step), so
@@ -217,7 +206,7 @@ def sample_batch(n, rng, theta=THETA_SMALL, P=P_SMALL, r=R_SMALL, horizon=HORIZO
 
 
 if __name__ == "__main__":
-    J, grad = exact_gradient(THETA_SMALL, P_SMALL, R_SMALL, HORIZON)
+    J, grad = enumerated_objective_and_gradient(THETA_SMALL, P_SMALL, R_SMALL, HORIZON)
     rng = np.random.default_rng(0)
     batch = sample_batch(4000, rng)
     for name, est in [("vanilla", lambda s, g, r: vanilla_estimate(g, r)),

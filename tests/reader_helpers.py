@@ -7,7 +7,9 @@ in one pass and the negative tests can run the same functions on pages broken on
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import json
 import os
 import re
@@ -18,6 +20,7 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,11 +49,39 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class SiteServer:
-    """`site` served on 127.0.0.1 on a free port, in a daemon thread, until `stop()`."""
+class _GzipHandler(_QuietHandler):
+    """Text files gzipped when the client accepts it, as GitHub Pages serves them (for benchmarks)."""
+    COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
+    _cache: dict[tuple[str, float], bytes] = {}
 
-    def __init__(self, site: Path):
-        handler = functools.partial(_QuietHandler, directory=str(site))
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if (path.suffix not in self.COMPRESSED or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        key = (str(path), path.stat().st_mtime)
+        if key not in self._cache:
+            self._cache[key] = gzip.compress(path.read_bytes(), compresslevel=6)
+        body = self._cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class SiteServer:
+    """`site` served on 127.0.0.1 on a free port, in a daemon thread, until `stop()`.
+
+    With `compress=True`, text files are sent gzipped to clients that accept it (as GitHub Pages does).
+    """
+
+    def __init__(self, site: Path, compress: bool = False):
+        handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(site))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_port}/"
@@ -61,6 +92,32 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=10)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of both languages in a built site, as paths under its root ("" is the English home)."""
+    pages = []
+    for index in sorted(site.rglob("index.html")):
+        relative = index.parent.relative_to(site).as_posix()
+        if not relative.startswith(("assets", "search")):
+            pages.append("" if relative == "." else relative + "/")
+    return pages
+
+
+class _ElementCounter(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.elements = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.elements += 1
+
+
+def element_count(html: str) -> int:
+    """Elements in a page as served, before any script adds its own."""
+    counter = _ElementCounter()
+    counter.feed(html)
+    return counter.elements
 
 
 def page_url(base: str, lang: str, page: str) -> str:
@@ -136,7 +193,19 @@ class NotReady(Exception):
     """The page never reached the state the checks read (named in the message)."""
 
 
-def wait_until_ready(page) -> None:
+# Blocks off screen are not rendered until the reader scrolls near them (content-visibility in
+# docs/assets/site.css), and measure as empty boxes until then. The checks read every block as the
+# reader sees it once there: everything is rendered, and site.js measures the formulas again.
+# (tests/test_site_weight.py checks what happens when the reader scrolls.)
+RENDER_ALL_JS = r"""() => {
+  const style = document.createElement('style');
+  style.textContent = '* { content-visibility: visible !important; }';
+  document.head.append(style);
+  window.dispatchEvent(new Event('resize'));
+}"""
+
+
+def wait_until_ready(page, render_all: bool = True) -> None:
     try:
         page.wait_for_function(READY_JS, arg=COPY_BUTTON, timeout=READY_TIMEOUT_MS, polling=100)
     except Exception as error:
@@ -146,6 +215,8 @@ def wait_until_ready(page) -> None:
         raise NotReady(f"{page.url}: not ready after {READY_TIMEOUT_MS / 1000:.0f} s (fonts "
                        f"{page.evaluate('document.fonts.status')}, {missing} code blocks without a copy button, "
                        f"wide formulas {'' if measured else 'not '}measured by docs/assets/site.js)") from error
+    if render_all:
+        page.evaluate(RENDER_ALL_JS)
 
 
 def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True) -> Record:

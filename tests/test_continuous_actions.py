@@ -29,19 +29,19 @@ def test_bandit_expected_reward_matches_a_monte_carlo_average(theta):
 
 @pytest.mark.parametrize("theta", THETAS)
 def test_bandit_gradient_matches_central_differences(theta):
-    assert np.allclose(ca.exact_gradient(theta), central_difference(ca.expected_reward, theta), atol=1e-8)
+    assert np.allclose(ca.expected_reward_gradient(theta), central_difference(ca.expected_reward, theta), atol=1e-8)
 
 
 def test_bandit_check_fails_for_the_gradient_in_sigma():
     """∂J/∂σ = −2σ is not ∂J/∂log σ = −2σ²: the same comparison tells them apart."""
     theta = THETAS[1]
-    in_sigma = np.array([ca.exact_gradient(theta)[0], -2 * np.exp(theta[1])])
+    in_sigma = np.array([ca.expected_reward_gradient(theta)[0], -2 * np.exp(theta[1])])
     assert not np.allclose(in_sigma, central_difference(ca.expected_reward, theta), atol=1e-8)
 
 
 # --- L2: the estimator ----------------------------------------------------------------------------------
 
-def batches(theta, count, n, seed, estimate=ca.policy_gradient_estimate):
+def batches(theta, count, n, seed, estimate=ca.bandit_gradient_estimate):
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(count):
@@ -57,14 +57,14 @@ def test_estimator_is_the_sample_covariance():
     rewards = ca.reward(actions, rng)
     scores = gaussian_score(actions, theta)
     covariance = [np.cov(rewards, scores[:, k])[0, 1] for k in range(2)]
-    assert np.allclose(ca.policy_gradient_estimate(theta, actions, rewards)[0], covariance, rtol=1e-12)
+    assert np.allclose(ca.bandit_gradient_estimate(theta, actions, rewards)[0], covariance, rtol=1e-12)
 
 
 @pytest.mark.parametrize("theta", THETAS)
 def test_estimator_is_unbiased(theta):
     estimates = batches(theta, 8_000, 16, seed=2)
     se = estimates.std(axis=0, ddof=1) / np.sqrt(len(estimates))
-    assert np.all(np.abs(estimates.mean(axis=0) - ca.exact_gradient(theta)) <= 4 * se)
+    assert np.all(np.abs(estimates.mean(axis=0) - ca.expected_reward_gradient(theta)) <= 4 * se)
 
 
 def own_reward_baseline(theta, actions, rewards):
@@ -77,8 +77,8 @@ def test_estimator_check_fails_with_the_own_reward_in_the_baseline():
     theta = THETAS[0]                                         # ∇J = (4, −2): a bias of (−0.25, 0.125)
     estimates = batches(theta, 8_000, 16, seed=2, estimate=own_reward_baseline)
     se = estimates.std(axis=0, ddof=1) / np.sqrt(len(estimates))
-    assert not np.all(np.abs(estimates.mean(axis=0) - ca.exact_gradient(theta)) <= 4 * se)
-    shrunk = ca.exact_gradient(theta) * 15 / 16                # what it estimates instead: (n − 1)/n ∇J
+    assert not np.all(np.abs(estimates.mean(axis=0) - ca.expected_reward_gradient(theta)) <= 4 * se)
+    shrunk = ca.expected_reward_gradient(theta) * 15 / 16                # what it estimates instead: (n − 1)/n ∇J
     assert np.all(np.abs(estimates.mean(axis=0) - shrunk) <= 4 * se)
 
 

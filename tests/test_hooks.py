@@ -71,6 +71,31 @@ def test_notebook_cache_key_follows_the_snippets_the_code_uses_only(tmp_path):
         assert key() != previous, name
 
 
+def test_notebook_cache_key_follows_the_exercise_files_a_page_shows(tmp_path):
+    """An exercise module a page shows by its path, and the checkers' shared core when it shows a
+    checker, change the key; an exercise module of another page does not."""
+    code = tmp_path / "snippets"
+    (code / "exercises").mkdir(parents=True)
+    files = {"exercises/mine.py": "X = 1\n", "exercises/mine_stubs.py": "Y = 1\n", "exercises/checking.py": "Z = 1\n",
+             "exercises/other.py": "W = 1\n"}
+    for name, text in files.items():
+        (code / name).write_text(text)
+    cells = ('show_section("exercises/mine_stubs.py", "f")\n'
+             'show_checker("exercises/mine.py", "f", lang="en")\n'
+             'show_solution("exercises/mine.py:f", lang="en", text="...")\n')
+
+    def key():
+        return notebook_cache.code_fingerprint(cells, snippets=code)
+
+    before = key()
+    (code / "exercises/other.py").write_text("W = 2\n")
+    assert key() == before
+    for name in ("exercises/mine.py", "exercises/mine_stubs.py", "exercises/checking.py"):
+        previous = key()
+        (code / name).write_text(files[name] + "# edited\n")
+        assert key() != previous, name
+
+
 def test_notebook_pages_depend_on_the_snippets_they_use_only():
     """A caption in agent_results.py re-executes the agent page only; monte_carlo.py no notebook page."""
     def used(page):
@@ -145,6 +170,21 @@ def test_notebook_stylesheets_move_to_one_shared_file():
     out = notebook_pages.link_stylesheets(html, types.SimpleNamespace(url="zh/agent/"))
     assert css not in out and "<style>.small{}</style>" in out
     assert out.startswith('<link rel="stylesheet" href="../../assets/notebook-')
+
+
+def test_notebook_stylesheet_keeps_only_rules_that_can_match_a_notebook_page():
+    import notebook_pages
+
+    css = (".jp-Cell .jp-InputArea{a:1}.jp-Toolbar{b:2}.jp-Cell,.jp-Dialog{c:3}"
+           ".jupyter-wrapper .md-typeset__scrollwrap{d:4}"       # Material adds this class at run time
+           ".jupyter-wrapper :root{--jp-icon:url(x)}.jupyter-wrapper body{e:5}:root{--jp-ui:1}"
+           "@media (max-width:760px){.jp-Cell{f:6}.jp-Toolbar{g:7}}@media print{.jp-Toolbar{h:8}}"
+           "@keyframes spin{from{i:9}}.jp-Cell:not(.jp-mod-active){j:10}")
+    kept = notebook_pages.prune_stylesheet(css, {"jp-Cell", "jp-InputArea", "jupyter-wrapper"})
+    assert kept.split("\n") == [
+        ".jp-Cell .jp-InputArea{a:1}", ".jp-Cell,.jp-Dialog{c:3}", ".jupyter-wrapper .md-typeset__scrollwrap{d:4}",
+        ":root{--jp-ui:1}", "@media (max-width:760px){.jp-Cell{f:6}}", "@keyframes spin{from{i:9}}",
+        ".jp-Cell:not(.jp-mod-active){j:10}"]
 
 
 def test_notebook_cells_are_numbered_with_selector_safe_ids():

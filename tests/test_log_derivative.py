@@ -23,7 +23,7 @@ from log_derivative import (
     gaussian_score,
     gaussian_score_autograd,
     log_derivative_sides,
-    policy,
+    policy_in_state,
     policy_probability_gradient,
     policy_probability_gradient_autograd,
     policy_score,
@@ -202,7 +202,7 @@ TABLE = np.random.default_rng(1).normal(size=(3, 4))     # θ for S = 3 states, 
 def test_policy_score_matches_finite_differences_of_log_pi():
     for s in range(3):
         for a in range(4):
-            fd = central_difference(lambda t: np.log(policy(t, s)[a]), TABLE)
+            fd = central_difference(lambda t: np.log(policy_in_state(t, s)[a]), TABLE)
             np.testing.assert_allclose(policy_score(TABLE, s, a), fd, atol=FD_TOL)
 
 
@@ -221,14 +221,14 @@ def test_policy_score_times_pi_equals_autograd_of_pi():
 def test_policy_autograd_matches_finite_differences_of_pi():
     for s in range(3):
         for a in range(4):
-            fd = central_difference(lambda t: policy(t, s)[a], TABLE)
+            fd = central_difference(lambda t: policy_in_state(t, s)[a], TABLE)
             np.testing.assert_allclose(policy_probability_gradient_autograd(TABLE, s, a), fd, atol=1e-10)
 
 
 def test_policy_score_check_fails_with_the_score_in_every_row():
     """A score that forgets which state it belongs to (e_a − π(·|s) copied into every row) fails."""
     s, a = 1, 2
-    wrong = np.tile(softmax_score(a, TABLE[s]), (3, 1)) * policy(TABLE, s)[a]
+    wrong = np.tile(softmax_score(a, TABLE[s]), (3, 1)) * policy_in_state(TABLE, s)[a]
     assert np.abs(wrong - policy_probability_gradient_autograd(TABLE, s, a)).max() > 0.01
 
 

@@ -21,8 +21,8 @@ from monte_carlo import (
     expectation_by_enumeration,
     expectation_by_quadrature,
     exponential_density,
-    gaussian_density,
     monte_carlo_estimate,
+    normal_density,
     sample_binomial,
     sample_exponential,
     sample_gaussian,
@@ -62,13 +62,13 @@ CASES = {  # name: (sampler, f, exact E[f(x)], exact sd of f(x))
 # ---------------------------------------------------------------------------------------------
 def test_distributions_densities_integrate_to_one():
     one = lambda x: np.ones_like(x)
-    assert expectation_by_quadrature(one, gaussian_density, MU - 12 * SIGMA, MU + 12 * SIGMA) == pytest.approx(1, abs=1e-12)
+    assert expectation_by_quadrature(one, normal_density, MU - 12 * SIGMA, MU + 12 * SIGMA) == pytest.approx(1, abs=1e-12)
     assert expectation_by_quadrature(one, exponential_density, 0.0, 80 / RATE) == pytest.approx(1, abs=1e-8)
     assert expectation_by_enumeration(lambda k: 1, range(TRIALS + 1), binomial_pmf) == pytest.approx(1, abs=1e-15)
     assert exponential_density(np.array([-1.0]))[0] == 0.0
 
 
-@pytest.mark.parametrize("sample, density, lo", [(sample_gaussian, gaussian_density, MU - 12 * SIGMA),
+@pytest.mark.parametrize("sample, density, lo", [(sample_gaussian, normal_density, MU - 12 * SIGMA),
                                                   (sample_exponential, exponential_density, 0.0)])
 def test_distributions_samplers_match_densities(sample, density, lo):
     """The fraction of samples in each of 8 bins equals ∫_bin p(x) dx within 4 binomial standard errors."""
@@ -96,7 +96,7 @@ def test_distributions_binomial_sampler_matches_pmf():
 @pytest.mark.parametrize("f, key", [(identity, "mean"), (square, "second")])
 def test_expectation_by_quadrature_matches_closed_form(f, key):
     # trapezoid error on this grid: h = 24σ/4e5 = 1.2e-4, error ≈ h²/12 · |[(fp)']| ≤ 1e-9
-    gauss = expectation_by_quadrature(f, gaussian_density, MU - 12 * SIGMA, MU + 12 * SIGMA)
+    gauss = expectation_by_quadrature(f, normal_density, MU - 12 * SIGMA, MU + 12 * SIGMA)
     expo = expectation_by_quadrature(f, exponential_density, 0.0, 80 / RATE)
     assert gauss == pytest.approx(GAUSSIAN[key], abs=1e-9)
     assert expo == pytest.approx(EXPONENTIAL[key], abs=1e-8)

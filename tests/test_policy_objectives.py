@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -19,15 +20,15 @@ from policy_objectives import (
     central_differences,
     differential_action_value,
     discounted_visitation,
-    exact_gradient,
+    objective_gradient,
     one_step_gradient,
     one_step_monte_carlo,
     one_step_objective,
     policy_gradient_theorem,
     policy_matrices,
-    policy_score,
+    policy_torch,
     random_mdp,
-    softmax_policy,
+    score_table_torch,
     start_value,
     state_value,
     stationary_distribution,
@@ -63,16 +64,16 @@ def test_mdp_is_ergodic_with_valid_transition_rows(mdp):
 
 def test_policy_score_matches_autograd_of_log_softmax():
     theta = theta_for(1)
-    jac = torch.autograd.functional.jacobian(lambda th: torch.log(softmax_policy(th)), theta)
-    assert max_gap(policy_score(theta), jac) < EXACT
+    jac = torch.autograd.functional.jacobian(lambda th: torch.log(policy_torch(th)), theta)
+    assert max_gap(score_table_torch(theta), jac) < EXACT
 
 
 def test_policy_score_has_mean_zero_under_the_policy():
     theta = theta_for(2)
-    mean = torch.einsum("sa,sa...->s...", softmax_policy(theta), policy_score(theta))
+    mean = torch.einsum("sa,sa...->s...", policy_torch(theta), score_table_torch(theta))
     assert mean.abs().max() < EXACT
     # and can fail: weighting by the uniform distribution instead of π leaves a non-zero mean
-    wrong = torch.einsum("sa,sa...->s...", torch.full((4, 2), 0.5, dtype=torch.float64), policy_score(theta))
+    wrong = torch.einsum("sa,sa...->s...", torch.full((4, 2), 0.5, dtype=torch.float64), score_table_torch(theta))
     assert wrong.abs().max() > 0.1
 
 
@@ -81,7 +82,7 @@ def test_policy_score_has_mean_zero_under_the_policy():
 @pytest.mark.parametrize("gamma", GAMMAS)
 def test_values_solve_the_bellman_equation_and_match_the_series(mdp, gamma):
     P, R = mdp
-    pi = softmax_policy(theta_for(1))
+    pi = policy_torch(theta_for(1))
     P_pi, r_pi = policy_matrices(P, R, pi)
     V = state_value(P, R, pi, gamma)
     assert max_gap(V, r_pi + gamma * P_pi @ V) < EXACT
@@ -98,7 +99,7 @@ def test_values_solve_the_bellman_equation_and_match_the_series(mdp, gamma):
 @pytest.mark.parametrize("gamma", GAMMAS)
 def test_state_distributions_discounted_visitation_is_the_discounted_sum(mdp, gamma):
     P, R = mdp
-    P_pi, _ = policy_matrices(P, R, softmax_policy(theta_for(1)))
+    P_pi, _ = policy_matrices(P, R, policy_torch(theta_for(1)))
     d = discounted_visitation(P_pi, gamma, s1=2)
     series, mu = torch.zeros(4, dtype=torch.float64), torch.eye(4, dtype=torch.float64)[2]
     for t in range(4000):                          # Σ_t γ^t Pr(s_t = · | s_0 = s1)
@@ -109,7 +110,7 @@ def test_state_distributions_discounted_visitation_is_the_discounted_sum(mdp, ga
 
 def test_state_distributions_stationary_is_invariant_and_the_long_run_limit(mdp):
     P, R = mdp
-    P_pi, _ = policy_matrices(P, R, softmax_policy(theta_for(3)))
+    P_pi, _ = policy_matrices(P, R, policy_torch(theta_for(3)))
     d = stationary_distribution(P_pi)
     assert max_gap(d @ P_pi, d) < EXACT
     assert d.sum().item() == pytest.approx(1.0, abs=EXACT) and (d > 0).all()
@@ -134,7 +135,7 @@ def test_objectives_average_value_is_average_reward_over_one_minus_gamma(mdp, ga
 def test_objectives_average_reward_is_the_long_run_mean_reward(mdp):
     P, R = mdp
     theta = theta_for(1)
-    P_pi, r_pi = policy_matrices(P, R, softmax_policy(theta))
+    P_pi, r_pi = policy_matrices(P, R, policy_torch(theta))
     T, mu, total = 20_000, torch.eye(4, dtype=torch.float64)[0], 0.0
     for _ in range(T):                             # (1/T) Σ_t E[r_t | s_0 = 0]
         total, mu = total + mu @ r_pi, mu @ P_pi
@@ -145,7 +146,7 @@ def test_objectives_average_reward_is_the_long_run_mean_reward(mdp):
 def test_objectives_start_value_is_the_value_of_s1(mdp):
     P, R = mdp
     theta = theta_for(2)
-    V = state_value(P, R, softmax_policy(theta), 0.9)
+    V = state_value(P, R, policy_torch(theta), 0.9)
     assert [start_value(theta, P, R, 0.9, s1).item() for s1 in range(4)] == pytest.approx(V.tolist(), abs=EXACT)
 
 
@@ -153,7 +154,7 @@ def test_objectives_start_value_is_the_value_of_s1(mdp):
 
 def test_differential_value_solves_the_average_reward_bellman_equation(mdp):
     P, R = mdp
-    pi = softmax_policy(theta_for(1))
+    pi = policy_torch(theta_for(1))
     P_pi, r_pi = policy_matrices(P, R, pi)
     d = stationary_distribution(P_pi)
     rho = d @ r_pi
@@ -166,7 +167,7 @@ def test_differential_value_solves_the_average_reward_bellman_equation(mdp):
 def test_differential_value_is_the_limit_of_discounted_q_minus_rho_over_one_minus_gamma(mdp):
     """Q^π_γ − ρ/(1 − γ) → Q̃ as γ → 1, with an error of order 1 − γ."""
     P, R = mdp
-    pi = softmax_policy(theta_for(1))
+    pi = policy_torch(theta_for(1))
     rho = average_reward(theta_for(1), P, R)
     Q_diff = differential_action_value(P, R, pi)
     gaps = [max_gap(action_value(P, R, pi, g) - rho / (1 - g), Q_diff) for g in (1 - 1e-3, 1 - 1e-4)]
@@ -177,7 +178,7 @@ def test_differential_value_is_the_limit_of_discounted_q_minus_rho_over_one_minu
 # --- exact gradient ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("which", ["J1", "J_avV", "J_avR"])
-def test_exact_gradient_agrees_with_central_differences(mdp, which):
+def test_objective_gradient_agrees_with_central_differences(mdp, which):
     P, R = mdp
     objective = {
         "J1": lambda th: start_value(th, P, R, 0.9, 0),
@@ -186,17 +187,17 @@ def test_exact_gradient_agrees_with_central_differences(mdp, which):
     }[which]
     theta = theta_for(1)
     # central differences: O(h²) truncation + O(ε/h) rounding ≈ 1e-10 for h = 1e-5
-    assert max_gap(exact_gradient(objective, theta), central_differences(objective, theta)) < 1e-8
+    assert max_gap(objective_gradient(objective, theta), central_differences(objective, theta)) < 1e-8
 
 
 # --- the policy gradient theorem (E5) ----------------------------------------------------------------------
 
 def theorem_parts(P, R, theta, gamma, s1=0):
-    pi = softmax_policy(theta)
+    pi = policy_torch(theta)
     P_pi, _ = policy_matrices(P, R, pi)
     return dict(
         pi=pi,
-        score=policy_score(theta),
+        score=score_table_torch(theta),
         d_start=discounted_visitation(P_pi, gamma, s1),
         d_stationary=stationary_distribution(P_pi),
         Q=action_value(P, R, pi, gamma),
@@ -210,7 +211,7 @@ def test_theorem_start_value_with_discounted_visitation(mdp, gamma, seed):
     P, R = mdp
     theta = theta_for(seed)
     p = theorem_parts(P, R, theta, gamma)
-    exact = exact_gradient(lambda th: start_value(th, P, R, gamma, 0), theta)
+    exact = objective_gradient(lambda th: start_value(th, P, R, gamma, 0), theta)
     assert max_gap(policy_gradient_theorem(p["d_start"], p["pi"], p["score"], p["Q"]), exact) < EXACT
     # as an expectation over the normalized visitation distribution, the constant 1/(1 − γ) appears
     d_normalized = (1 - gamma) * p["d_start"]
@@ -222,7 +223,7 @@ def test_theorem_start_value_fails_with_the_wrong_distribution_or_constant(mdp):
     P, R = mdp
     gamma, theta = 0.9, theta_for(1)
     p = theorem_parts(P, R, theta, gamma)
-    exact = exact_gradient(lambda th: start_value(th, P, R, gamma, 0), theta)
+    exact = objective_gradient(lambda th: start_value(th, P, R, gamma, 0), theta)
     scale = exact.abs().max().item()
     stationary = policy_gradient_theorem(p["d_stationary"], p["pi"], p["score"], p["Q"])
     normalized_no_constant = policy_gradient_theorem((1 - gamma) * p["d_start"], p["pi"], p["score"], p["Q"])
@@ -235,7 +236,7 @@ def test_theorem_average_reward_with_stationary_distribution_and_differential_q(
     P, R = mdp
     theta = theta_for(seed)
     p = theorem_parts(P, R, theta, 0.9)
-    exact = exact_gradient(lambda th: average_reward(th, P, R), theta)
+    exact = objective_gradient(lambda th: average_reward(th, P, R), theta)
     assert max_gap(policy_gradient_theorem(p["d_stationary"], p["pi"], p["score"], p["Q_diff"]), exact) < EXACT
 
 
@@ -243,7 +244,7 @@ def test_theorem_average_reward_fails_with_the_wrong_distribution(mdp):
     P, R = mdp
     theta = theta_for(1)
     p = theorem_parts(P, R, theta, 0.9)
-    exact = exact_gradient(lambda th: average_reward(th, P, R), theta)
+    exact = objective_gradient(lambda th: average_reward(th, P, R), theta)
     # the normalized discounted visitation from s1 = 0, the distribution that belongs to J1
     wrong = policy_gradient_theorem((1 - 0.9) * p["d_start"], p["pi"], p["score"], p["Q_diff"])
     assert max_gap(wrong, exact) > 1e6 * EXACT
@@ -253,7 +254,7 @@ def test_theorem_average_reward_with_discounted_q_is_only_approximate(mdp):
     """Stationary d with the discounted Q^π_γ is off by O(1 − γ): the usual biased 'discounted' gradient."""
     P, R = mdp
     theta = theta_for(1)
-    exact = exact_gradient(lambda th: average_reward(th, P, R), theta)
+    exact = objective_gradient(lambda th: average_reward(th, P, R), theta)
     gaps = []
     for gamma in (0.9, 0.99):
         p = theorem_parts(P, R, theta, gamma)
@@ -268,7 +269,7 @@ def test_theorem_average_value_holds_for_one_minus_gamma_times_j_avv(mdp, gamma)
     theta = theta_for(2)
     p = theorem_parts(P, R, theta, gamma)
     theorem = policy_gradient_theorem(p["d_stationary"], p["pi"], p["score"], p["Q_diff"])
-    exact = exact_gradient(lambda th: (1 - gamma) * average_value(th, P, R, gamma), theta)
+    exact = objective_gradient(lambda th: (1 - gamma) * average_value(th, P, R, gamma), theta)
     assert max_gap(theorem, exact) < EXACT
 
 
@@ -279,7 +280,7 @@ def test_theorem_average_value_fails_for_one_over_one_minus_gamma_as_in_the_note
     theta = theta_for(2)
     p = theorem_parts(P, R, theta, gamma)
     Qs = {"differential": p["Q_diff"], "discounted": p["Q"]}
-    as_written = exact_gradient(lambda th: average_value(th, P, R, gamma) / (1 - gamma), theta)
+    as_written = objective_gradient(lambda th: average_value(th, P, R, gamma) / (1 - gamma), theta)
     for Q in Qs.values():
         theorem = policy_gradient_theorem(p["d_stationary"], p["pi"], p["score"], Q)
         assert max_gap(theorem, as_written) > 0.5 * as_written.abs().max().item()
@@ -300,7 +301,7 @@ def one_step():
 def test_one_step_gradient_by_enumeration_matches_autograd(one_step, seed):
     d, R = one_step
     theta = theta_for(seed)
-    exact = exact_gradient(lambda th: one_step_objective(th, d, R), theta)
+    exact = objective_gradient(lambda th: one_step_objective(th, d, R), theta)
     assert max_gap(one_step_gradient(theta, d, R), exact) < EXACT
 
 
@@ -309,7 +310,7 @@ def test_one_step_is_the_start_value_with_gamma_zero_and_nothing_more(mdp, one_s
     P, R = mdp
     d, _ = one_step
     theta = theta_for(1)
-    pi = softmax_policy(theta)
+    pi = policy_torch(theta)
     assert one_step_objective(theta, d, R).item() == pytest.approx((d @ state_value(P, R, pi, 0.0)).item(), abs=EXACT)
     # with γ = 0.9, E_{s1~d}[V(s1)] is not Σ_s d(s) Σ_a π R: the later rewards count too
     assert abs(one_step_objective(theta, d, R).item() - (d @ state_value(P, R, pi, 0.9)).item()) > 1.0
@@ -319,7 +320,7 @@ def test_one_step_is_the_start_value_with_gamma_zero_and_nothing_more(mdp, one_s
 def test_one_step_monte_carlo_is_within_4_standard_errors(one_step, seed):
     d, R = one_step
     theta = theta_for(seed)
-    estimate, se = one_step_monte_carlo(theta, d, R, 100_000, torch.Generator().manual_seed(seed))
+    estimate, se = one_step_monte_carlo(theta, d, R, 100_000, np.random.default_rng(seed))
     exact = one_step_gradient(theta, d, R)
     assert ((estimate - exact).abs() <= 4 * se).all()
 
@@ -327,7 +328,7 @@ def test_one_step_monte_carlo_is_within_4_standard_errors(one_step, seed):
 def test_one_step_monte_carlo_check_fails_with_a_flipped_sign(one_step):
     d, R = one_step
     theta = theta_for(1)
-    estimate, se = one_step_monte_carlo(theta, d, R, 100_000, torch.Generator().manual_seed(1))
+    estimate, se = one_step_monte_carlo(theta, d, R, 100_000, np.random.default_rng(1))
     exact = one_step_gradient(theta, d, R)
     assert ((-estimate - exact).abs() > 4 * se).any()
 
@@ -336,7 +337,7 @@ def test_one_step_monte_carlo_check_fails_when_states_come_from_the_wrong_distri
     d, R = one_step
     theta = theta_for(1)
     reversed_d = d.flip(0)                         # sample s from (0.4, 0.3, 0.2, 0.1) instead
-    estimate, se = one_step_monte_carlo(theta, reversed_d, R, 100_000, torch.Generator().manual_seed(1))
+    estimate, se = one_step_monte_carlo(theta, reversed_d, R, 100_000, np.random.default_rng(1))
     exact = one_step_gradient(theta, d, R)
     assert ((estimate - exact).abs() > 4 * se).any()
 

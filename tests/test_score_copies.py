@@ -1,8 +1,10 @@
 """One formula, checked as one: the softmax score ∇θ log πθ(a|s) = e_a − πθ(·|s).
 
-Each page shows self-contained code a reader can copy, so several snippet files carry their own
-few-line copy of the tabular softmax score (the log-derivative-trick page derives it). This test
-holds every copy to the one on that page, on the same random parameters, so they cannot drift apart.
+The log-derivative-trick page derives it as `policy_score` (one state and action); the other pages
+import that one where it fits. Two snippet files compute the same formula in a form it does not
+offer: policy_gradient.score for a batch of steps, policy_objectives.score_table_torch as a torch
+table that autograd can go through. This test holds both to the page's function, on the same random
+parameters, so they cannot drift apart.
 """
 import numpy as np
 import pytest
@@ -11,9 +13,6 @@ import torch
 import log_derivative
 import policy_gradient
 import policy_objectives
-import score_function
-import vanilla_variance
-import variance_reduction
 
 S, A = 3, 4
 
@@ -24,11 +23,8 @@ def reference(theta, s, a):
 
 
 COPIES = {
-    "score_function.softmax_score": lambda theta, s, a: np.eye(S)[s][:, None] * score_function.softmax_score(a, theta[s])[None, :],
     "policy_gradient.score": lambda theta, s, a: policy_gradient.score(theta, s, a),
-    "policy_objectives.policy_score": lambda theta, s, a: policy_objectives.policy_score(torch.from_numpy(theta))[s, a].numpy(),
-    "vanilla_variance.score_table": lambda theta, s, a: vanilla_variance.score_table(theta)[s, a],
-    "variance_reduction.score": lambda theta, s, a: variance_reduction.score(theta, s, a).reshape(S, A),
+    "policy_objectives.score_table_torch": lambda theta, s, a: policy_objectives.score_table_torch(torch.from_numpy(theta))[s, a].numpy(),
 }
 
 

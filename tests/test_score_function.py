@@ -13,20 +13,21 @@ from log_derivative import central_difference
 from score_function import (
     categorical_score_function_estimate,
     discrete_derivation,
-    exact_gradient_autograd,
+    discrete_gradient_autograd,
     expectation,
-    gaussian_density,
-    gaussian_density_grad,
-    gaussian_score,
     leibniz_gradient,
     naive_estimate,
     naive_limit,
     real_line,
+    sample_categorical,
     score_expectation,
     score_function_estimate,
     sequence_score_function_estimate,
     softmax,
     softmax_score,
+    unit_gaussian_density,
+    unit_gaussian_density_grad,
+    unit_gaussian_score,
 )
 import score_function
 
@@ -71,7 +72,7 @@ def test_score_gaussian_matches_autograd(theta):
     log_p = torch.distributions.Normal(t, 1.0).log_prob(x)
     for i in range(len(x)):
         (grad,) = torch.autograd.grad(log_p[i], t, retain_graph=True)
-        assert gaussian_score(x[i].item(), theta) == pytest.approx(grad.item(), abs=1e-12)
+        assert unit_gaussian_score(x[i].item(), theta) == pytest.approx(grad.item(), abs=1e-12)
 
 
 def test_score_softmax_matches_autograd():
@@ -96,8 +97,8 @@ def test_score_has_mean_zero():
 @pytest.mark.parametrize("theta", THETAS)
 def test_density_grad_matches_finite_difference(theta):
     x = real_line(theta)[::1000]
-    fd = [central_difference(lambda t: gaussian_density(point, t), theta, h=1e-6) for point in x]
-    np.testing.assert_allclose(gaussian_density_grad(x, theta), fd, atol=1e-9)
+    fd = [central_difference(lambda t: unit_gaussian_density(point, t), theta, h=1e-6) for point in x]
+    np.testing.assert_allclose(unit_gaussian_density_grad(x, theta), fd, atol=1e-9)
 
 
 @pytest.mark.parametrize("theta", THETAS)
@@ -113,7 +114,7 @@ def test_leibniz_rule_equals_derivative_of_expectation(f, theta):
 def test_leibniz_rule_grad_p_is_not_a_density(theta):
     """∇θ p integrates to 0 (= ∇θ 1) and is negative for x < θ: it cannot be sampled from."""
     x = real_line(theta)
-    grad_p = gaussian_density_grad(x, theta)
+    grad_p = unit_gaussian_density_grad(x, theta)
     assert np.trapezoid(grad_p, x) == pytest.approx(0.0, abs=1e-12)
     assert grad_p.min() < -0.2 and grad_p.max() > 0.2     # extremes ±e^{−1/2}/√(2π) ≈ ±0.242
 
@@ -144,7 +145,7 @@ def test_continuous_form_equals_leibniz_gradient(f, theta):
 
 
 def test_continuous_form_fails_with_flipped_score(monkeypatch):
-    monkeypatch.setattr(score_function, "gaussian_score", lambda x, theta: theta - x)
+    monkeypatch.setattr(score_function, "unit_gaussian_score", lambda x, theta: theta - x)
     assert score_expectation(square, 1.5) == pytest.approx(-3.0, abs=1e-9)   # −2θ, not 2θ
 
 
@@ -155,7 +156,7 @@ def test_continuous_form_fails_with_flipped_score(monkeypatch):
 def test_discrete_derivation_every_line_equals_autograd(seed):
     rng = np.random.default_rng(seed)
     theta, f_values = rng.normal(size=6), rng.normal(size=6)
-    exact = exact_gradient_autograd(f_values, theta)
+    exact = discrete_gradient_autograd(f_values, theta)
     np.testing.assert_allclose(exact, categorical_exact_gradient(f_values, theta), atol=1e-14)
     for name, value in discrete_derivation(f_values, theta).items():
         np.testing.assert_allclose(value, exact, atol=1e-14, err_msg=name)
@@ -172,7 +173,56 @@ def test_discrete_derivation_ratio_is_the_score():
 def test_discrete_autograd_detects_a_wrong_line():
     """Dropping the factor p(x|θ) in the last line (Σ f ∇log p) gives a different vector."""
     wrong = sum(F_VALUES[x] * softmax_score(x, LOGITS) for x in range(len(LOGITS)))
-    assert np.abs(wrong - exact_gradient_autograd(F_VALUES, LOGITS)).max() > 0.5
+    assert np.abs(wrong - discrete_gradient_autograd(F_VALUES, LOGITS)).max() > 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# categorical: the one categorical sampler of the site, and its tie rule
+# ---------------------------------------------------------------------------------------------
+class FixedUniforms:
+    """A stand-in for a numpy Generator whose random() returns chosen values u, one per row."""
+
+    def __init__(self, u):
+        self.u = np.asarray(u, dtype=float)
+
+    def random(self, shape):
+        return self.u.reshape(shape)
+
+
+ZERO_PROBABILITY = np.array([0.0, 0.5, 0.0, 0.5])   # outcomes 0 and 2 can never happen
+BOUNDARIES = [0.0, 0.5]                              # u exactly on a cumulative probability
+
+
+def previous_rule(probs, rng):
+    """The tie rule one of the pages used before: the first k with P(≤ k) ≥ u."""
+    u = rng.random(probs.shape[:-1] + (1,))
+    return np.minimum((u > np.cumsum(probs, axis=-1)).sum(axis=-1), probs.shape[-1] - 1)
+
+
+def test_categorical_never_draws_an_outcome_of_probability_zero():
+    probs = np.tile(ZERO_PROBABILITY, (len(BOUNDARIES), 1))
+    assert sample_categorical(probs, FixedUniforms(BOUNDARIES)).tolist() == [1, 3]
+
+
+def test_categorical_tie_check_fails_for_the_other_tie_rule():
+    """The check has teeth: the rule "first k with P(≤ k) ≥ u" draws outcome 0, of probability 0, at u = 0."""
+    probs = np.tile(ZERO_PROBABILITY, (len(BOUNDARIES), 1))
+    assert previous_rule(probs, FixedUniforms(BOUNDARIES)).tolist() == [0, 1]
+
+
+def test_categorical_frequencies_match_the_probabilities_within_4_standard_errors():
+    p, n = softmax(LOGITS), 200_000
+    freq = np.bincount(sample_categorical(np.tile(p, (n, 1)), np.random.default_rng(5)), minlength=len(p)) / n
+    assert np.all(np.abs(freq - p) <= 4 * np.sqrt(p * (1 - p) / n))
+    assert not np.all(np.abs(freq - p[::-1]) <= 4 * np.sqrt(p * (1 - p) / n))   # the check can fail
+
+
+def test_categorical_draws_what_numpy_choice_draws_from_the_same_seed():
+    """One uniform per draw, ties to the right: numpy's Generator.choice uses the same rule, so the
+    seeded results the pages quote did not change when the pages moved to this one sampler."""
+    p = softmax(LOGITS)
+    ours = sample_categorical(np.tile(p, (10_000, 1)), np.random.default_rng(11))
+    np.testing.assert_array_equal(ours, np.random.default_rng(11).choice(len(p), size=10_000, p=p))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +243,7 @@ def test_estimator_categorical_is_unbiased():
 
 def test_estimator_fails_with_flipped_score(monkeypatch):
     """With the sign of the score flipped, the same 4-se check fails by a wide margin."""
-    monkeypatch.setattr(score_function, "gaussian_score", lambda x, theta: theta - x)
+    monkeypatch.setattr(score_function, "unit_gaussian_score", lambda x, theta: theta - x)
     g, se = score_function_estimate(square, 1.5, N, np.random.default_rng(2))
     assert abs(g - 3.0) > 50 * se
 

@@ -22,6 +22,7 @@ from conftest import ROOT, build
 sys.path.insert(0, str(ROOT / "hooks"))
 import code_titles  # noqa: E402
 import formula_links  # noqa: E402
+import page_notebooks  # noqa: E402
 import page_dates  # noqa: E402
 
 from mkdocs.exceptions import PluginError  # noqa: E402
@@ -34,7 +35,6 @@ REFERENCE = re.compile(r"[(（](?P<tag>[A-Z]\d{1,2}[a-z]?)[)）]")
 NOT_PROSE = ("pre", "code", "script", "style", "svg", "summary", "h1", "h2", "h3", "h4", "h5", "h6")
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 EMBED = re.compile(r"""^[ \t]*--8<--[ \t]+"(?P<spec>[^"]+)"[ \t]*$""")
-SHOW_SECTION = re.compile(r"""show_section\(\s*"(?P<file>[\w.]+)"\s*,\s*"(?P<section>\w+)"\s*\)""")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -62,8 +62,12 @@ def content_of(path: Path):
 
 
 def expected_blocks(lang: str, name: str) -> list[list[str]]:
-    """The snippet sections of each code block, in page order, read from the page's source."""
-    text = (DOCS / lang / f"{name}.md").read_text(encoding="utf-8")
+    """The snippet sections of each code block, in page order, read from the page's source (a notebook
+    page's as the Markdown its show_section / show_checker / show_solution cells stand for)."""
+    path = DOCS / lang / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    if page_notebooks.is_notebook_page(text):
+        text = page_notebooks.notebook_page_markdown(path)
     blocks, inside, current = [], None, []
     for line in text.splitlines():
         fence = FENCE.match(line)
@@ -77,8 +81,6 @@ def expected_blocks(lang: str, name: str) -> list[list[str]]:
                 inside = None
             elif embed := EMBED.match(line):
                 current.append(embed.group("spec"))
-            elif call := SHOW_SECTION.search(line):
-                blocks.append([f"{call.group('file')}:{call.group('section')}"])
     return blocks
 
 
@@ -212,8 +214,8 @@ $$
 $$
 
 ```python
---8<-- "score_function.py:score"
---8<-- "score_function.py:estimator"
+--8<-- "score_function.py:density"
+--8<-- "score_function.py:leibniz_rule"
 ```
 """
 
@@ -234,7 +236,7 @@ def test_with_repo_url_titles_link_to_the_file_and_the_header_to_the_repository(
         soup = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
         links = soup.select(".highlight > span.filename .snippet-source a")
         assert [(a.get_text(), a["href"]) for a in links] == [("score_function.py", f"{repo}/blob/main/snippets/score_function.py")]
-        assert soup.select_one(".snippet-source").get_text() == "score_function.py › score, estimator"
+        assert soup.select_one(".snippet-source").get_text() == "score_function.py › density, leibniz_rule"
         header = soup.select_one("a.md-source")
         assert header is not None and header["href"] == repo
         # Material fetches stars and forks from GitHub's API for a link marked as its source component

@@ -131,9 +131,22 @@ def test_each_home_page_links_an_archive_of_all_notebooks_of_its_language(site_b
 # ------------------------------------------------------------------------------------------------
 # Running them
 # ------------------------------------------------------------------------------------------------
+# The one place a page's code differs between languages: an exercise checker's `lang="zh"`, which
+# picks the language of its verdict (both languages' verdicts are tested in test_exercises.py).
+CHECKER_LANGUAGE = re.compile(r'\blang="(?:en|zh)"')
+
+
+def language_neutral(source: str) -> str:
+    return CHECKER_LANGUAGE.sub('lang="en"', source)
+
+
 def run_key(notebook) -> str:
-    """What a run's outcome depends on: the code cells and kernel, Python, the pinned versions."""
-    digest = hashlib.sha256(page_notebooks.notebook_digest(notebook).encode())
+    """What a run's outcome depends on: the code cells (the checkers' language aside) and kernel,
+    Python, the pinned versions."""
+    neutral = nbformat.from_dict(notebook)
+    for cell in neutral.cells:
+        cell.source = language_neutral(cell.source)
+    digest = hashlib.sha256(page_notebooks.notebook_digest(neutral).encode())
     digest.update(platform.python_version().encode() + (ROOT / "pyproject.toml").read_bytes())
     return digest.hexdigest()[:24]
 
@@ -224,8 +237,8 @@ def test_a_notebook_whose_code_differs_from_the_page_is_caught():
 def test_both_languages_run_the_same_code(site_build):
     site = site_build.site
     different = [page for lang, page in built_pages(site) if lang == LANGS[0]
-                 if [c.source for c in read(site, "en", page).cells if c.cell_type == "code"]
-                 != [c.source for c in read(site, "zh", page).cells if c.cell_type == "code"]]
+                 if [language_neutral(c.source) for c in read(site, "en", page).cells if c.cell_type == "code"]
+                 != [language_neutral(c.source) for c in read(site, "zh", page).cells if c.cell_type == "code"]]
     assert different == []
 
 
@@ -552,3 +565,20 @@ def test_every_notebook_page_computes_its_results_in_its_notebook():
     pages = {f"{lang}/{path.stem}": path for lang in LANGS for path in sorted((DOCS / lang).glob("*.md"))
              if page_notebooks.is_notebook_page(path.read_text(encoding="utf-8"))}
     assert stand_in_problems(pages) == []
+
+
+# ------------------------------------------------------------------------------------------------
+# Exercises: the notebook ends with them, solutions hidden
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", __import__("exercise_pages").TEACHING_PAGES)
+def test_notebook_ends_with_the_exercises_solutions_hidden(site_build, lang, page):
+    import exercise_pages
+
+    blocks = [block for exercise in exercise_pages.exercises(lang, page) for block in exercise.blocks]
+    assert blocks, f"docs/{lang}/{page}.md has no exercise code"
+    code_cells = [cell for cell in read(site_build.site, lang, page).cells if cell.cell_type == "code"]
+    tail = code_cells[-len(blocks):]
+    assert [cell.source for cell in tail] == [block.code for block in blocks]
+    hidden = [cell.metadata.get("jupyter", {}).get("source_hidden", False) for cell in tail]
+    assert hidden == [block.box == "success" for block in blocks]

@@ -14,14 +14,13 @@ import numpy as np
 import pytest
 
 from log_derivative import central_difference
+from policy_gradient import policy, score
 from vanilla_variance import (
     episodic_mdp,
     exact_objective_and_gradient,
     horizon_sweep,
     reward_to_go_terms,
-    sample_trajectories,
-    score_table,
-    softmax_policy,
+    sample_noisy_trajectories,
     summarize,
     vanilla_terms,
 )
@@ -39,7 +38,7 @@ def problem():
 
 def draw(problem, H, seed, sparse=False, n=N):
     theta, p0, P, R = problem
-    return sample_trajectories(theta, p0, P, R, H, n, np.random.default_rng([seed, H]), sparse=sparse)
+    return sample_noisy_trajectories(theta, p0, P, R, H, n, np.random.default_rng([seed, H]), sparse=sparse)
 
 
 def exact(problem, H, sparse=False):
@@ -61,24 +60,17 @@ def test_episodic_mdp_has_valid_distributions(problem):
     assert ((R >= 0) & (R < 1)).all()
 
 
-def test_episodic_mdp_score_table_matches_finite_differences(problem):
-    theta = problem[0]
-    fd = np.array([[central_difference(lambda t: np.log(softmax_policy(t)[s, a]), theta, h=1e-6)
-                    for a in range(2)] for s in range(3)])                     # ∇θ log π(a|s), (3, 2, 3, 2)
-    assert np.abs(score_table(theta) - fd).max() < 1e-8
-
-
 @pytest.mark.parametrize("sparse", [False, True])
-def test_exact_gradient_matches_central_differences(problem, sparse):
+def test_exact_objective_and_gradient_matches_central_differences(problem, sparse):
     theta, p0, P, R = problem
     J, grad = exact(problem, 6, sparse)
     fd = central_difference(lambda t: exact_objective_and_gradient(t, p0, P, R, 6, sparse)[0], theta, h=1e-6)
     assert np.abs(grad - fd).max() < 1e-8
 
 
-def test_exact_gradient_objective_matches_enumeration_of_every_trajectory(problem):
+def test_exact_objective_and_gradient_matches_enumeration_of_every_trajectory(problem):
     theta, p0, P, R = problem
-    pi, H, J = softmax_policy(theta), 3, 0.0
+    pi, H, J = policy(theta), 3, 0.0
     for path in itertools.product(range(3), range(2), range(3), range(2), range(3), range(2)):
         s, a = path[0::2], path[1::2]
         prob = p0[s[0]] * np.prod([pi[s[t], a[t]] for t in range(H)]) * np.prod([P[s[t], a[t], s[t + 1]] for t in range(H - 1)])
@@ -91,7 +83,7 @@ def test_exact_gradient_objective_matches_enumeration_of_every_trajectory(proble
 def test_sample_state_frequencies_and_mean_rewards_match_the_exact_recursion(problem):
     theta, p0, P, R = problem
     states, actions, rewards = draw(problem, 5, seed=7)
-    pi = softmax_policy(theta)
+    pi = policy(theta)
     P_pi, r_pi = np.einsum("sa,sat->st", pi, P), (pi * R).sum(axis=1)
     mu = p0
     for t in range(5):
@@ -121,7 +113,7 @@ def test_estimators_check_fails_with_a_flipped_sign(problem):
 def past_reward_terms(theta, states, actions, rewards, include_now=False):
     """Σ_t ∇ log π(a_t|s_t) Σ_{t' < t} r_{t'}: the part of the vanilla estimator that reward-to-go drops."""
     past = np.cumsum(rewards, axis=1) - (0 if include_now else rewards)
-    return np.einsum("nt,ntkl->nkl", past, score_table(theta)[states, actions])
+    return np.einsum("nt,ntkl->nkl", past, score(theta, states, actions))
 
 
 def test_estimators_dropped_past_rewards_have_mean_zero(problem):

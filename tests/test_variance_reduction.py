@@ -6,15 +6,15 @@ Monte Carlo checks use 4 standard errors of the estimate, computed here from the
 import numpy as np
 import pytest
 
-from log_derivative import central_difference
+from log_derivative import central_difference, policy_in_state, policy_score
 from variance_reduction import (
     HORIZON, N_ACTIONS, N_STATES, P_SMALL, R_SMALL, THETA_SMALL,
-    baseline_estimate, discounted_estimate, enumerate_trajectories, exact_gradient, exact_moments,
-    exact_state_value, fit_state_value, optimal_constant_baseline, reward_to_go_estimate,
-    sample_batch, score, softmax_policy, value_baseline_estimate, vanilla_estimate,
+    baseline_estimate, discounted_estimate, enumerate_trajectories, enumerated_objective_and_gradient,
+    exact_moments, exact_state_value, fit_state_value, optimal_constant_baseline, reward_to_go_estimate,
+    sample_batch, sample_trajectory, value_baseline_estimate, vanilla_estimate,
 )
 
-J_EXACT, GRAD_EXACT = exact_gradient(THETA_SMALL, P_SMALL, R_SMALL, HORIZON)
+J_EXACT, GRAD_EXACT = enumerated_objective_and_gradient(THETA_SMALL, P_SMALL, R_SMALL, HORIZON)
 N = 3000
 
 
@@ -51,22 +51,25 @@ def exact_b_star():
 
 # --- the small problem itself -------------------------------------------------------------------
 
-def test_exact_gradient_enumeration_is_a_distribution():
+def test_enumeration_is_a_distribution():
     prob, _, _ = exact_law()
     assert len(prob) == N_ACTIONS**HORIZON * N_STATES ** (HORIZON - 1)
     assert prob.sum() == pytest.approx(1.0, abs=1e-12)
 
 
-def test_exact_gradient_matches_finite_differences():
-    fd = central_difference(lambda t: exact_gradient(t, P_SMALL, R_SMALL, HORIZON)[0], THETA_SMALL, h=1e-6)
+def test_enumeration_gradient_matches_finite_differences():
+    fd = central_difference(lambda t: enumerated_objective_and_gradient(t, P_SMALL, R_SMALL, HORIZON)[0], THETA_SMALL, h=1e-6)
     np.testing.assert_allclose(GRAD_EXACT, fd.ravel(), atol=1e-7)
 
 
-def test_sample_score_matches_finite_differences():
-    for s in range(N_STATES):
-        for a in range(N_ACTIONS):
-            fd = central_difference(lambda t: np.log(softmax_policy(t, s)[a]), THETA_SMALL, h=1e-6)
-            np.testing.assert_allclose(score(THETA_SMALL, s, a), fd.ravel(), atol=1e-8)
+def test_sample_scores_are_the_gradient_of_log_pi_at_each_step():
+    states, scores, _ = sample_trajectory(THETA_SMALL, P_SMALL, R_SMALL, HORIZON, np.random.default_rng(4))
+    for s, g in zip(states, scores):
+        a = np.argmax(g.reshape(N_STATES, N_ACTIONS)[s])   # the taken action: its entry e_a − π is the positive one
+        grad_log_pi = [central_difference(lambda t: np.log(policy_in_state(t, s)[b]), THETA_SMALL, h=1e-6).ravel()
+                       for b in range(N_ACTIONS)]
+        np.testing.assert_allclose(g, grad_log_pi[a], atol=1e-8)
+        assert np.abs(g - grad_log_pi[1 - a]).max() > 0.1   # the other action's score: the check can fail
 
 
 def test_sample_return_matches_exact_value(batch):
@@ -109,16 +112,16 @@ def test_baseline_score_has_zero_mean():
     theta = np.random.default_rng(3).normal(size=(N_STATES, N_ACTIONS))
     for s in range(N_STATES):
         for b in (-7.0, 0.3, 12.5):
-            pi = softmax_policy(theta, s)
-            total = sum(pi[a] * score(theta, s, a) * b for a in range(N_ACTIONS))
+            pi = policy_in_state(theta, s)
+            total = sum(pi[a] * policy_score(theta, s, a).ravel() * b for a in range(N_ACTIONS))
             np.testing.assert_allclose(total, 0.0, atol=1e-12)
 
 
 def test_baseline_score_nonzero_mean_for_action_dependent_b():
     """With b(s, a) the sum is Σ_a ∇θ πθ(a|s) b(s, a) = π₀π₁ (b₁ − b₀) (−1, 1) in row s: not 0."""
     b = np.array([0.0, 3.0])                               # b(s, a) = b[a]
-    pi = softmax_policy(THETA_SMALL, 0)
-    total = sum(pi[a] * score(THETA_SMALL, 0, a) * b[a] for a in range(N_ACTIONS))
+    pi = policy_in_state(THETA_SMALL, 0)
+    total = sum(pi[a] * policy_score(THETA_SMALL, 0, a).ravel() * b[a] for a in range(N_ACTIONS))
     expected = pi[0] * pi[1] * (b[1] - b[0]) * np.array([-1.0, 1.0, 0.0, 0.0])
     np.testing.assert_allclose(total, expected, atol=1e-12)
     assert np.max(np.abs(total)) > 0.5

@@ -31,7 +31,7 @@ VARIANT = {concept: re.compile(pattern, re.I) for concept, (_, pattern) in TERMS
 GLOSSARY_CONCEPTS = ("episode", "one-hot", "vanilla", "standard error")
 
 NOT_PROSE = re.compile(
-    r"^(```|~~~).*?^\1[ \t]*$"          # fenced code (and the code cells of notebook pages)
+    r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$"   # fenced code, indented in a box too (and notebook code cells)
     r"|^---\n.*?\n---\n"                # front matter
     r"|\$\$.*?\$\$|\$[^$\n]+\$"         # display and inline math
     r"|`[^`\n]*`"                       # inline code
@@ -99,3 +99,5 @@ def test_a_rejected_variant_is_caught_in_prose_but_not_in_math_or_code():
     text = "玩一局游戏，取 one-hot 向量。$g_{\\text{vanilla}}$ 与 `vanilla_variance.py` 不算。\n```text\nVar vanilla\n```\n"
     assert variants_in(prose(text)) == {"episode": ["局"], "one-hot": ["one-hot"]}
     assert variants_in(prose("每个回合取独热（one-hot）向量")) == {}
+    # code fenced inside a folded box (an exercise's solution) is code too
+    assert variants_in(prose('??? success "解答"\n    ```python\n    --8<-- "exercises/vanilla_variance.py:x"\n    ```\n')) == {}

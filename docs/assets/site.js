@@ -20,16 +20,25 @@
 // A display formula wider than its column scrolls sideways; the keyboard must reach it too
 // (WCAG 2.1.1: a scrolling region takes focus). Only formulas that overflow become tab stops.
 (function () {
-  function focusableWhenScrolling() {
-    for (const display of document.querySelectorAll(".md-typeset .katex-display")) {
-      if (display.scrollWidth > display.clientWidth + 1) {
-        display.setAttribute("tabindex", "0");
-      } else {
-        display.removeAttribute("tabindex");
-      }
+  const DISPLAY = ".md-typeset .katex-display";
+  function measure(display) {
+    if (display.scrollWidth > display.clientWidth + 1) {
+      display.setAttribute("tabindex", "0");
+    } else {
+      display.removeAttribute("tabindex");
     }
   }
+  function focusableWhenScrolling() {
+    for (const display of document.querySelectorAll(DISPLAY)) measure(display);
+  }
   window.addEventListener("resize", focusableWhenScrolling);
+  // A block off screen is not laid out (content-visibility in site.css) and measures as not
+  // overflowing: its formulas are measured again when the reader comes near it.
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    if (event.skipped || !(event.target instanceof Element)) return;
+    if (event.target.matches(DISPLAY)) measure(event.target);
+    for (const display of event.target.querySelectorAll(DISPLAY)) measure(display);
+  }, true);
   // KaTeX's fonts change the formulas' widths: measure once they are in (and say so, for the tests).
   document.fonts.ready.then(function () {
     focusableWhenScrolling();

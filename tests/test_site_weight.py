@@ -1,0 +1,131 @@
+"""What makes a page slow on a phone, checked on the built site without timing anything (issue 15).
+
+The timings are benchmarks/lighthouse_pages.py's (Lighthouse's mobile run, `make bench-pages`); here
+are the causes it found, which do not depend on the machine: how many elements a page has, how many
+bytes of stylesheet stand before its first paint, and that blocks off screen are skipped until the
+reader comes near them (content-visibility in docs/assets/site.css) without moving anything on the
+first screen or losing a wide formula's tab stop.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+import reader_helpers as rh
+from test_site_reader import browser  # noqa: F401 (the session's Chromium)
+
+# Elements in a page's HTML. The largest pages (the policy gradient, with its exercises) have about
+# 25,000, most of them KaTeX's: each formula is drawn in HTML and repeated in MathML for screen readers.
+ELEMENT_BUDGET = 30_000
+# Gzipped bytes of the stylesheets that block a page's first paint. Material's and KaTeX's and the
+# site's come to about 30 KB; JupyterLab's whole stylesheet on the notebook pages added 90 KB.
+BLOCKING_CSS_BUDGET = 45_000
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
+LONG_PAGE = "policy-gradient"   # formulas, code tabs and exercises far below the first screen
+
+
+def blocking_stylesheet_bytes(site: Path, page: str) -> int:
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    head = html.split("</head>", 1)[0]
+    total = 0
+    for href in STYLESHEET.findall(head):
+        path = urlsplit(urljoin(f"http://site/{page}", href)).path
+        total += len(gzip.compress((site / path.lstrip("/")).read_bytes(), compresslevel=6))
+    return total
+
+
+def test_every_page_stays_within_its_element_budget(site_build):
+    pages = rh.site_pages(site_build.site)
+    sizes = {page or "/": rh.element_count((site_build.site / page / "index.html").read_text(encoding="utf-8"))
+             for page in pages}
+    assert len(sizes) >= 30, sorted(sizes)
+    assert {page: n for page, n in sizes.items() if n > ELEMENT_BUDGET} == {}
+
+
+def test_stylesheets_before_the_first_paint_stay_small(site_build):
+    pages = rh.site_pages(site_build.site)
+    sizes = {page or "/": blocking_stylesheet_bytes(site_build.site, page) for page in pages}
+    assert {page: n for page, n in sizes.items() if n > BLOCKING_CSS_BUDGET} == {}
+    assert min(sizes.values()) > 20_000, "Material's stylesheet is no longer counted"
+
+
+def test_the_stylesheet_budget_catches_jupyterlabs_whole_stylesheet(tmp_path):
+    """The notebook pages linked JupyterLab's whole stylesheet (0.6 MB, 90 KB gzipped) before it was pruned."""
+    (tmp_path / "agent").mkdir()
+    (tmp_path / "assets").mkdir()
+    rules = "".join(f".jp-Widget{i} .jp-Icon-{i * 7919 % 10007}{{margin:{i % 13}px;color:#{i * 2654435761 % 16**6:06x}}}\n"
+                    for i in range(20_000))
+    (tmp_path / "assets" / "notebook.css").write_text(rules)
+    (tmp_path / "agent" / "index.html").write_text('<head><link rel="stylesheet" href="../assets/notebook.css"></head>')
+    assert blocking_stylesheet_bytes(tmp_path, "agent/") > BLOCKING_CSS_BUDGET
+
+
+@pytest.fixture(scope="module")
+def site_server(site_build):
+    server = rh.SiteServer(site_build.site)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def phone(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+# Blocks shown (not in a closed <details> or a tab not chosen) whose contents are not rendered yet.
+SKIPPED_JS = """() => [...document.querySelectorAll('.md-typeset .katex-display, .md-typeset .highlight > pre')]
+  .filter(block => block.checkVisibility() && !block.firstElementChild.checkVisibility({contentVisibilityAuto: true})).length"""
+LAST_SHOWN_DISPLAY = """[...document.querySelectorAll('.md-typeset .katex-display')].filter(d => d.checkVisibility()).pop()"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_blocks_off_screen_are_skipped_and_the_first_screen_does_not_move(phone, site_server, lang):
+    phone.goto(rh.page_url(site_server.base, lang, LONG_PAGE), wait_until="load")
+    rh.wait_until_ready(phone, render_all=False)
+    assert phone.evaluate(SKIPPED_JS) > 10   # formulas and code far down the page are not rendered yet
+    skipped = phone.screenshot()
+    phone.evaluate(rh.RENDER_ALL_JS)
+    phone.wait_for_function(SKIPPED_JS.replace("() =>", "() => 0 ===", 1))
+    assert phone.screenshot() == skipped     # rendering them moves nothing the reader sees first
+
+
+# A block with content-visibility contains its children's margins; where they used to collapse through
+# it (a <pre>'s margin through the .highlight around it), the page's spacing changed everywhere.
+MARGINS_HELD_IN_JS = """() => [...document.querySelectorAll('article *')]
+  .filter(e => getComputedStyle(e).contentVisibility === 'auto').filter(e => {
+    const s = getComputedStyle(e);
+    if (!/^(block|list-item)$/.test(s.display) || s.overflowX !== 'visible') return false;  // already kept them
+    const flow = [...e.children].map(c => getComputedStyle(c)).filter(c => c.display !== 'none' && c.float === 'none'
+      && !['absolute', 'fixed'].includes(c.position));
+    if (!flow.length) return false;
+    const px = v => parseFloat(v) || 0;
+    return px(flow[0].marginTop) && !px(s.paddingTop) && !px(s.borderTopWidth)
+      || px(flow[flow.length - 1].marginBottom) && !px(s.paddingBottom) && !px(s.borderBottomWidth);
+  }).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')).slice(0, 5)"""
+
+
+@pytest.mark.parametrize("page", ["policy-objectives", "agent"])
+def test_skipping_blocks_changes_no_spacing(phone, site_server, page):
+    phone.goto(rh.page_url(site_server.base, "en", page), wait_until="load")
+    rh.wait_until_ready(phone, render_all=False)
+    assert phone.evaluate(MARGINS_HELD_IN_JS) == []
+
+
+def test_a_wide_formula_off_screen_becomes_a_tab_stop_when_the_reader_comes_to_it(phone, site_server):
+    # The page's last display formula made wider than any phone, before the page's scripts run.
+    phone.add_init_script(f"""document.addEventListener('DOMContentLoaded', () => {{
+      {LAST_SHOWN_DISPLAY}.querySelector('.katex-html').style.minWidth = '2000px'; }})""")
+    phone.goto(rh.page_url(site_server.base, "en", LONG_PAGE), wait_until="load")
+    rh.wait_until_ready(phone, render_all=False)
+    last = f"({LAST_SHOWN_DISPLAY})"
+    assert phone.evaluate(f"{last}.tabIndex") == -1
+    assert not phone.evaluate(f"{last}.firstElementChild.checkVisibility({{contentVisibilityAuto: true}})")
+    phone.evaluate(f"{last}.scrollIntoView()")
+    phone.wait_for_function(f"{last}.getAttribute('tabindex') === '0'")  # docs/assets/site.js
