@@ -195,7 +195,8 @@ def markdown_cells(markdown: str, expand, link, where: str) -> list[Cell]:
     """Split page Markdown into Markdown and code cells, in page order.
 
     `expand(lines, number) -> code` turns a Python fence's lines into the code the page shows.
-    Admonitions become a bold title line and a quote; content tabs a bold title line and their body.
+    Admonitions become a bold title line and a quote; content tabs a bold title line and their body;
+    an exercise's solution (`??? success`) a folded <details> and code cells with their source hidden.
     """
     cells: list[Cell] = []
     counter = {"code": 0}
@@ -206,18 +207,28 @@ def markdown_cells(markdown: str, expand, link, where: str) -> list[Cell]:
             return
         if quote:
             text = "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
-        if cells and cells[-1].kind == "markdown":
-            # the next paragraph of the same box stays in its quote
+        if cells and cells[-1].kind == "markdown" and not cells[-1].source.startswith("<details>"):
+            # the next paragraph of the same box stays in its quote (a folded solution stays alone)
             cells[-1].source += ("\n>\n" if quote and cells[-1].quoted else "\n\n") + text
             cells[-1].quoted = quote
         else:
             cells.append(Cell("markdown", text, quoted=quote))
 
-    def walk(lines: list[str], quote: bool, solution: bool = False) -> None:
+    def add_folded(text: str, title: str) -> None:
+        """An exercise's solution prose, folded as on the page: Jupyter renders <details> closed."""
+        text = prose_markdown(text, link) if text.strip() else ""
+        if text:
+            cells.append(Cell("markdown", f"<details><summary><b>{title}</b></summary>\n\n{text}\n\n</details>"))
+
+    def walk(lines: list[str], quote: bool, solution: str | None = None) -> None:
+        """solution: the title of the solution box the lines are in (its prose and code are folded)."""
         prose: list[str] = []
 
         def flush():
-            add_markdown("\n".join(prose), quote)
+            if solution:
+                add_folded("\n".join(prose), solution)
+            else:
+                add_markdown("\n".join(prose), quote)
             prose.clear()
 
         index = 0
@@ -251,10 +262,11 @@ def markdown_cells(markdown: str, expand, link, where: str) -> list[Cell]:
                 title = found.group("title")
                 if box and title is None:
                     title = found.group("type").capitalize()
-                if title:
+                opens_solution = bool(box and found.group("type") == SOLUTION_BOX) and not solution
+                if title and not opens_solution:
                     add_markdown(f"**{title}**", quote or bool(box))
                 walk(_dedent(lines[index + 1:end], len(indent) + 4), quote or bool(box),
-                     solution or bool(box and found.group("type") == SOLUTION_BOX))
+                     title if opens_solution else solution)
                 index = end
             else:
                 prose.append(line)

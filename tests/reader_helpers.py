@@ -500,7 +500,11 @@ def image_problems(page) -> tuple[list[str], list[dict]]:
 # ------------------------------------------------------------------------------------------------
 # Code blocks and what the copy button copies
 # ------------------------------------------------------------------------------------------------
-CODE_JS = r"""() => [...document.querySelectorAll('article pre')].map(pre => {
+CODE_JS = r"""() => {
+// a reader opens a folded box (an exercise's checker or solution) before copying its code; closed,
+// its code has no rendered text to copy
+document.querySelectorAll('article details:not([open])').forEach(box => { box.open = true; });
+return [...document.querySelectorAll('article pre')].map(pre => {
   const output = pre.closest('.jp-OutputArea-output');
   const mime = output ? (output.getAttribute('data-mime-type') || '') : '';
   const isOutput = !!output && (output.matches('.jp-RenderedText') || mime.startsWith('text/plain') || mime.includes('stdout') || mime.includes('stderr'));
@@ -534,7 +538,8 @@ CODE_JS = r"""() => [...document.querySelectorAll('article pre')].map(pre => {
     return '';
   })();
   return {isOutput, language, hasButton: !!button, copied, text: pre.innerText.trimEnd(), heading};
-})"""
+});
+}"""
 
 
 @dataclass

@@ -92,12 +92,58 @@ def test_linear_softmax_gradient_mistakes_are_named(mistake, lang):
     assert not passed and message[lang] in said, said
 
 
-@pytest.mark.parametrize("n", [2, 3, 4])
-def test_baseline_with_itself_shrinks_the_gradient_by_one_minus_one_over_n(n):
-    """The derivation's claim, by enumeration: the leave-one-out baseline keeps ∇J, the mean over all
-    n rewards multiplies it by 1 − 1/n."""
-    theta, reward = np.array([0.4, -0.3, 0.1]), np.array([1.0, 3.0, -2.0])
-    pi = np.exp(theta) / np.exp(theta).sum()
-    exact = pi * (reward - pi @ reward)                    # Σ_a π(a) r(a) (e_a − π), written out
-    assert np.allclose(ex.expected_estimate(theta, reward, n, leave_one_out=True), exact, atol=1e-12)
-    assert np.allclose(ex.expected_estimate(theta, reward, n, leave_one_out=False), (1 - 1 / n) * exact, atol=1e-12)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_softmax_entropy_gradient_solution_passes(lang):
+    assert verdict(ex.check_softmax_entropy_gradient, ex.softmax_entropy_gradient, lang)[0]
+
+
+def _naive_log(logits):
+    """The right formula with log(softmax(z)) taken directly: inf − inf and 0 · log 0 for large or distant logits."""
+    with np.errstate(all="ignore"):
+        pi = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        entropy = -(pi * np.log(pi)).sum(axis=1, keepdims=True)
+        return -pi * (np.log(pi) + entropy)
+
+
+def _without_jacobian(logits):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_pi = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -(log_pi + 1)                                     # ∂H/∂π_k, the chain rule through the softmax skipped
+
+
+def _without_minus_pi(logits):
+    gradient = ex.softmax_entropy_gradient(logits)           # −π (log π + H)
+    pi = np.exp(logits - logits.max(axis=1, keepdims=True))
+    pi /= pi.sum(axis=1, keepdims=True)
+    entropy = -(pi * np.log(np.where(pi > 0, pi, 1.0))).sum(axis=1, keepdims=True)
+    return gradient + pi * (entropy - 1)                     # −π (log π + 1)
+
+
+WRONG_ENTROPY_GRADIENTS = {
+    "sign": (lambda z: -ex.softmax_entropy_gradient(z), {"en": "a sign flip", "zh": "符号反了"}),
+    "no jacobian": (_without_jacobian, {"en": "∂H/∂π, not ∂H/∂z", "zh": "算成了 ∂H/∂π 而不是 ∂H/∂z"}),
+    "no minus pi": (_without_minus_pi, {"en": "the −π_k part of the softmax's Jacobian is missing",
+                                        "zh": "漏掉了 softmax 雅可比矩阵里的 −π_k 那一项"}),
+    "overflow": (_naive_log, {"en": "returned NaN or infinity", "zh": "返回了 NaN 或无穷大"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("mistake", sorted(WRONG_ENTROPY_GRADIENTS))
+def test_softmax_entropy_gradient_mistakes_are_named(mistake, lang):
+    answer, message = WRONG_ENTROPY_GRADIENTS[mistake]
+    passed, said = verdict(ex.check_softmax_entropy_gradient, answer, lang)
+    assert not passed and message[lang] in said, said
+
+
+def test_softmax_entropy_gradient_is_the_score_weighted_by_minus_log_pi():
+    """The solution's identity ∇_z H = E_{a~π}[∇_z log π(a) (−log π(a))]: the +1 of ∂H/∂π drops out like a
+    baseline; and the gradient vanishes at the uniform policy only."""
+    rng = np.random.default_rng(5)
+    logits = rng.normal(size=(6, 3))
+    pi = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    for row in range(6):
+        scores = np.eye(3) - pi[row]                           # row a: ∇_z log π(a) = e_a − π
+        expected = pi[row] @ (scores * -np.log(pi[row])[:, None])
+        assert np.allclose(ex.softmax_entropy_gradient(logits[row:row + 1])[0], expected, atol=1e-12)
+    assert np.allclose(ex.softmax_entropy_gradient(np.full((1, 4), 2.7)), 0.0, atol=1e-15)

@@ -36,7 +36,7 @@ def _grad_of_density(a, s, theta):
 
 
 WRONG_SCORES = {
-    "no chain rule": (_without_chain_rule, {"en": "the chain rule through μ = w s is missing", "zh": "漏掉了穿过 μ = w s 的链式法则"}),
+    "no chain rule": (_without_chain_rule, {"en": "the chain rule through μ = w s is missing", "zh": "漏掉了 μ = w s 这一层的链式法则"}),
     "grad of p": (_grad_of_density, {"en": "∇π used where ∇log π belongs", "zh": "把 ∇π 当成了 ∇log π"}),
     "sign": (lambda a, s, theta: -ex.linear_gaussian_score(a, s, theta), {"en": "a sign flip", "zh": "符号反了"}),
     "sigma not log sigma": (lambda a, s, theta: ex.linear_gaussian_score(a, s, theta) / [1.0, np.exp(theta[1])],

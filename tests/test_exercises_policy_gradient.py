@@ -2,6 +2,8 @@
 the message that names their mistake, in both languages (snippets/exercises/policy_gradient.py)."""
 import contextlib
 import io
+import itertools
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -43,50 +45,82 @@ def to_go(rewards):
     return np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1]
 
 
-# whole_trajectory_score
+# expected_surrogate_loss
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_whole_trajectory_score_solution_passes(lang):
-    assert verdict(ex.check_whole_trajectory_score, ex.whole_trajectory_score, lang)[0]
+def test_expected_surrogate_loss_solution_passes(lang):
+    assert verdict(ex.check_expected_surrogate_loss, ex.expected_surrogate_loss, lang)[0]
 
 
-def _with_log_dynamics(theta, mdp, states, actions):
-    log_dynamics = (np.log(mdp.p0[states[:, 0]])
-                    + np.log(mdp.P[states[:, :-1], actions[:, :-1], states[:, 1:]]).sum(axis=1))
-    return ex.whole_trajectory_score(theta, mdp, states, actions) + log_dynamics[:, None, None]
+def _enumerated(mdp):
+    """Every τ of the MDP: states, actions (K, T + 1), and the start and transition factors of πθ(τ)."""
+    grid = np.array(list(itertools.product(range(3), range(2), repeat=mdp.T + 1)))
+    s, a = grid[:, 0::2], grid[:, 1::2]
+    return s, a, mdp.p0[s[:, 0]] * mdp.P[s[:, :-1], a[:, :-1], s[:, 1:]].prod(axis=1)
 
 
-def _with_log_transitions(theta, mdp, states, actions):
-    log_transitions = np.log(mdp.P[states[:, :-1], actions[:, :-1], states[:, 1:]]).sum(axis=1)
-    return ex.whole_trajectory_score(theta, mdp, states, actions) + log_transitions[:, None, None]
+def _mean_over_trajectories(step_term, weight_of):
+    """−Σ_τ w(τ) Σ_t step_term(πθ(a_t|s_t)) R(τ), w = weight_of(πθ(τ), K)."""
+    def loss(theta, mdp):
+        s, a, dynamics = _enumerated(mdp)
+        pi = softmax(theta)[s, a]
+        weights = weight_of(dynamics * pi.prod(axis=1), len(s))
+        return float(-weights @ (step_term(pi).sum(axis=1) * mdp.r[s, a].sum(axis=1)))
+    return loss
 
 
-def _gradient_of_probability(theta, mdp, states, actions):
-    pi = softmax(theta)
-    prob = (mdp.p0[states[:, 0]] * pi[states, actions].prod(axis=1)
-            * mdp.P[states[:, :-1], actions[:, :-1], states[:, 1:]].prod(axis=1))
-    return ex.whole_trajectory_score(theta, mdp, states, actions) * prob[:, None, None]
+def _minus_objective(theta, mdp):
+    s, a, dynamics = _enumerated(mdp)
+    return float(-(dynamics * softmax(theta)[s, a].prod(axis=1)) @ mdp.r[s, a].sum(axis=1))
 
 
-def _without_last_action(theta, mdp, states, actions):
-    return step_scores(theta, states, actions)[:, :-1].sum(axis=1)
+def _with_dynamics(theta, mdp):
+    s, a, dynamics = _enumerated(mdp)
+    prob = dynamics * softmax(theta)[s, a].prod(axis=1)
+    return float(-prob @ (np.log(prob) * mdp.r[s, a].sum(axis=1)))      # the whole log πθ(τ)
 
 
-WRONG_TRAJECTORY_SCORES = {
-    "dynamics kept": (_with_log_dynamics, {"en": "environment's terms kept in ∇log πθ(τ)", "zh": "把环境的项留在了"}),
-    "transitions kept": (_with_log_transitions, {"en": "transition terms kept", "zh": "把转移项留在了"}),
-    "grad of p": (_gradient_of_probability, {"en": "∇πθ(τ) used where ∇log πθ(τ) belongs", "zh": "把 ∇πθ(τ) 当成了"}),
-    "sign": (lambda *args: -ex.whole_trajectory_score(*args), {"en": "a sign flip", "zh": "符号反了"}),
-    "last action left out": (_without_last_action, {"en": "the last action a_T left out", "zh": "漏掉了最后一个动作"}),
+WRONG_LOSSES = {
+    "minus J": (_minus_objective, {"en": "−J(θ): the value of (D9) is not an estimate of −J", "zh": "(D9) 的值并不是 −J 的估计"}),
+    "dynamics kept": (_with_dynamics, {"en": "the environment's terms kept", "zh": "把环境的项也算了进去"}),
+    "plain mean": (_mean_over_trajectories(np.log, lambda prob, K: np.full(K, 1 / K)),
+                   {"en": "a plain mean over the trajectories", "zh": "对所有轨迹直接取了平均"}),
+    "sign": (lambda *args: -ex.expected_surrogate_loss(*args), {"en": "a sign flip", "zh": "符号反了"}),
+    "pi for log pi": (_mean_over_trajectories(lambda pi: pi, lambda prob, K: prob),
+                      {"en": "πθ(a_t|s_t) where log πθ(a_t|s_t) belongs", "zh": "把 log πθ(a_t|s_t) 写成了 πθ(a_t|s_t)"}),
+    "mean over steps": (lambda theta, mdp: ex.expected_surrogate_loss(theta, mdp) / (mdp.T + 1),
+                        {"en": "a mean over the T + 1 steps", "zh": "对 T + 1 步取了平均"}),
 }
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("mistake", sorted(WRONG_TRAJECTORY_SCORES))
-def test_whole_trajectory_score_mistakes_are_named(mistake, lang):
-    answer, message = WRONG_TRAJECTORY_SCORES[mistake]
-    passed, said = verdict(ex.check_whole_trajectory_score, answer, lang)
+@pytest.mark.parametrize("mistake", sorted(WRONG_LOSSES))
+def test_expected_surrogate_loss_mistakes_are_named(mistake, lang):
+    answer, message = WRONG_LOSSES[mistake]
+    passed, said = verdict(ex.check_expected_surrogate_loss, answer, lang)
     assert not passed and message[lang] in said, said
+
+
+def test_expected_surrogate_loss_gradient_is_not_minus_the_policy_gradient():
+    """The solution's claim: ∇θ E[Loss] = −∇J − E[∇log πθ(τ) Σ_t log πθ(a_t|s_t) R(τ)], which at the
+    page's θ points against −∇J; central differences of the reference solution against autograd."""
+    mdp = SimpleNamespace(p0=P0, P=P, r=np.array([[0.0, -0.5], [1.0, 0.0], [2.0, 1.0]]), T=2)
+    theta = np.array([[0.3, -0.2], [0.0, 0.5], [-0.4, 0.1]])
+    s, a, dynamics = _enumerated(mdp)
+    theta_t = torch.tensor(theta, requires_grad=True)
+    decisions = torch.log_softmax(theta_t, dim=1)[s, a].sum(dim=1)       # Σ_t log πθ(a_t|s_t) = log πθ(τ) + const
+    prob, R = torch.as_tensor(dynamics) * decisions.exp(), torch.as_tensor(mdp.r[s, a].sum(axis=1))
+    (grad_J,) = torch.autograd.grad(prob @ R, theta_t, retain_graph=True)
+    (extra,) = torch.autograd.grad(prob.detach() @ (decisions * decisions.detach() * R), theta_t)  # E[∇log πθ(τ) L R]
+    claimed = (-grad_J - extra).numpy()
+    h, differences = 1e-6, np.zeros_like(theta)
+    for index in np.ndindex(theta.shape):
+        step = np.zeros_like(theta)
+        step[index] = h
+        differences[index] = (ex.expected_surrogate_loss(theta + step, mdp) - ex.expected_surrogate_loss(theta - step, mdp)) / (2 * h)
+    assert np.abs(differences - claimed).max() < 1e-8
+    assert np.all(np.sign(claimed) == -np.sign(-grad_J.numpy()))        # against −∇J in every entry
+    assert ex.expected_surrogate_loss(theta, mdp) == pytest.approx(2.7305, abs=5e-5)
 
 
 # reward_to_go_policy_gradient

@@ -19,40 +19,70 @@ def verdict(check, answer, lang):
     return passed, said.getvalue()
 
 
-# discounted_visitation
+# stationary_by_eigenvector
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_discounted_visitation_solution_passes(lang):
-    assert verdict(ex.check_discounted_visitation, ex.discounted_visitation, lang)[0]
+def test_stationary_by_eigenvector_solution_passes(lang):
+    assert verdict(ex.check_stationary_by_eigenvector, ex.stationary_by_eigenvector, lang)[0]
 
 
-def _column(P_pi, gamma, s1):
-    I = torch.eye(len(P_pi), dtype=P_pi.dtype)
-    return torch.linalg.solve(I - gamma * P_pi, I[s1])
+def _right_eigenvector(P_pi):
+    values, vectors = np.linalg.eig(P_pi)                 # P_π, not P_πᵀ: the ones vector
+    v = vectors[:, np.argmin(np.abs(values - 1))].real
+    return v / v.sum()
 
 
-def _stationary(P_pi, gamma, s1):
-    return torch.linalg.matrix_power(P_pi, 1000)[s1]
+def _unit_length(P_pi):
+    values, vectors = np.linalg.eig(P_pi.T)
+    return vectors[:, np.argmin(np.abs(values - 1))].real  # as eig returns it, sign included
 
 
-WRONG_VISITATIONS = {
-    "normalized": (lambda P_pi, gamma, s1: (1 - gamma) * ex.discounted_visitation(P_pi, gamma, s1),
-                   {"en": "the normalized (1 − γ) d_γ", "zh": "做了归一化"}),
-    "column": (_column, {"en": "column s1 of (I − γ P_π)^{-1}", "zh": "第 s1 列"}),
-    "gamma to the t": (lambda P_pi, gamma, s1: gamma * ex.discounted_visitation(P_pi, gamma, s1),
-                       {"en": "the first step discounted too", "zh": "第一步也打了折扣"}),
-    "start left out": (lambda P_pi, gamma, s1: ex.discounted_visitation(P_pi, gamma, s1) - torch.eye(len(P_pi))[s1],
-                       {"en": "the visit to s1 at t = 1 left out", "zh": "漏掉了 t = 1 时"}),
-    "stationary": (_stationary, {"en": "the stationary distribution", "zh": "用了平稳分布"}),
+def _first_column(normalise):
+    def stationary(P_pi):
+        values, vectors = np.linalg.eig(P_pi.T)
+        return normalise(vectors[:, 0].real)              # column 0: not always the eigenvalue 1
+    return stationary
+
+
+def _by_sum_where_it_can(v):
+    """Sum 1 where the column is that of the eigenvalue 1, unit length where it sums to 0, so that
+    the first chain (eigenvalue 1 first) passes and the second shows the unit-length message."""
+    return v / v.sum() if abs(v.sum()) > 1e-6 else v / np.linalg.norm(v)
+
+
+def _power_iteration(steps):
+    def stationary(P_pi):
+        d = np.eye(len(P_pi))[0]
+        for _ in range(steps):
+            d = d @ P_pi
+        return d
+    return stationary
+
+
+WRONG_STATIONARY = {
+    "right eigenvector": (_right_eigenvector, {"en": "the right eigenvector of P_π", "zh": "用了 P_π 的右特征向量"}),
+    "unit length": (_unit_length, {"en": "an eigenvector of unit length", "zh": "特征向量是单位长度"}),
+    "first column by its sum": (_first_column(lambda v: v / v.sum()),
+                                {"en": "an eigenvector of an eigenvalue other than 1, divided by its sum",
+                                 "zh": "取了特征值不为 1 的特征向量，再除以它的各分量之和"}),
+    "first column of unit length": (_first_column(_by_sum_where_it_can),
+                                    {"en": "the eigenvector of the eigenvalue -0.487", "zh": "取了特征值 -0.487 的特征向量"}),
+    "five power steps": (_power_iteration(5), {"en": "a row of P_π^5: the power iteration stopped", "zh": "是 P_π^5 的一行"}),
+    "zero": (lambda P_pi: np.zeros(len(P_pi)), {"en": "the zero vector", "zh": "得到了零向量"}),
 }
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("mistake", sorted(WRONG_VISITATIONS))
-def test_discounted_visitation_mistakes_are_named(mistake, lang):
-    answer, message = WRONG_VISITATIONS[mistake]
-    passed, said = verdict(ex.check_discounted_visitation, answer, lang)
+@pytest.mark.parametrize("mistake", sorted(WRONG_STATIONARY))
+def test_stationary_by_eigenvector_mistakes_are_named(mistake, lang):
+    answer, message = WRONG_STATIONARY[mistake]
+    passed, said = verdict(ex.check_stationary_by_eigenvector, answer, lang)
     assert not passed and message[lang] in said, said
+
+
+def test_stationary_by_eigenvector_converged_power_iteration_passes():
+    """The checker judges the distribution, not the method: enough power steps give it too."""
+    assert verdict(ex.check_stationary_by_eigenvector, _power_iteration(200), "en")[0]
 
 
 # start_value_gradient
@@ -75,7 +105,12 @@ def _theorem(state_weights, action_weights):
 
 
 def _visitation(P_pi, gamma, s1):
-    return ex.discounted_visitation(P_pi, gamma, s1)
+    I = torch.eye(len(P_pi), dtype=P_pi.dtype)
+    return torch.linalg.solve(I - gamma * P_pi.T, I[s1])      # row s1 of (I − γ P_π)^{-1}
+
+
+def _stationary(P_pi, gamma, s1):
+    return torch.linalg.matrix_power(P_pi, 1000)[s1]
 
 
 WRONG_GRADIENTS = {

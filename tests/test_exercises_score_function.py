@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from exercises import score_function as ex
+from log_derivative import gaussian_density, gaussian_score
 
 
 def verdict(check, answer, lang):
@@ -18,48 +19,58 @@ def verdict(check, answer, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_gaussian_score_solution_passes(lang):
-    assert verdict(ex.check_gaussian_policy_score, ex.gaussian_policy_score, lang)[0]
+def test_laplace_score_solution_passes(lang):
+    assert verdict(ex.check_laplace_score, ex.laplace_score, lang)[0]
 
 
-WRONG_GAUSSIAN_SCORES = {
-    "grad of p": (lambda x, mu, ls: ex.gaussian_policy_score(x, mu, ls)
-                  * (np.exp(-0.5 * ((x - mu) / np.exp(ls)) ** 2) / (np.exp(ls) * np.sqrt(2 * np.pi)))[:, None],
+def _laplace_density(x, mu, log_b):
+    return np.exp(-np.abs(x - mu) / np.exp(log_b)) / (2 * np.exp(log_b))
+
+
+WRONG_LAPLACE_SCORES = {
+    "grad of p": (lambda x, mu, lb: ex.laplace_score(x, mu, lb) * _laplace_density(x, mu, lb)[:, None],
                   {"en": "∇p used where ∇log p belongs", "zh": "把 ∇p 当成了 ∇log p"}),
-    "sign": (lambda x, mu, ls: -ex.gaussian_policy_score(x, mu, ls), {"en": "a sign flip", "zh": "符号反了"}),
-    "sigma not log sigma": (lambda x, mu, ls: ex.gaussian_policy_score(x, mu, ls) / [1.0, np.exp(ls)],
-                            {"en": "with respect to σ, not log σ", "zh": "对 σ 求了导"}),
-    "no normaliser": (lambda x, mu, ls: ex.gaussian_policy_score(x, mu, ls) + [0.0, 1.0],
-                      {"en": "normaliser 1/σ is missing", "zh": "归一化系数"}),
+    "sign": (lambda x, mu, lb: -ex.laplace_score(x, mu, lb), {"en": "a sign flip", "zh": "符号反了"}),
+    "b not log b": (lambda x, mu, lb: ex.laplace_score(x, mu, lb) / [1.0, np.exp(lb)],
+                    {"en": "with respect to b, not log b", "zh": "对 b 求了导"}),
+    "no normaliser": (lambda x, mu, lb: ex.laplace_score(x, mu, lb) + [0.0, 1.0],
+                      {"en": "normaliser 1/(2b) is missing", "zh": "归一化系数"}),
+    "no absolute value": (lambda x, mu, lb: np.stack([np.sign(x - mu) / np.exp(lb), (x - mu) / np.exp(lb) - 1], axis=1),
+                          {"en": "x − μ where |x − μ| belongs", "zh": "把 |x − μ| 写成了 x − μ"}),
+    "gaussian score": (lambda x, mu, lb: np.stack([(x - mu) / np.exp(2 * lb), np.abs(x - mu) / np.exp(lb) - 1], axis=1),
+                       {"en": "the Gaussian's score", "zh": "用了高斯分布的得分函数"}),
 }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("mistake", sorted(WRONG_GAUSSIAN_SCORES))
-def test_gaussian_score_mistakes_are_named(mistake, lang):
-    answer, message = WRONG_GAUSSIAN_SCORES[mistake]
-    passed, said = verdict(ex.check_gaussian_policy_score, answer, lang)
+@pytest.mark.parametrize("mistake", sorted(WRONG_LAPLACE_SCORES))
+def test_laplace_score_mistakes_are_named(mistake, lang):
+    answer, message = WRONG_LAPLACE_SCORES[mistake]
+    passed, said = verdict(ex.check_laplace_score, answer, lang)
     assert not passed and message[lang] in said, said
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_score_function_estimate_solution_passes(lang):
+def test_gaussian_policy_estimate_solution_passes(lang):
     assert verdict(ex.check_gaussian_policy_estimate, ex.gaussian_policy_estimate, lang)[0]
 
 
-def _summed(f, mu, log_sigma, n, rng):
-    x = rng.normal(mu, np.exp(log_sigma), size=n)
-    return (f(x)[:, None] * ex.gaussian_policy_score(x, mu, log_sigma)).sum(axis=0)
+def _summed(f, theta, n, rng):
+    x = rng.normal(theta[0], np.exp(theta[1]), size=n)
+    return (f(x)[:, None] * gaussian_score(x, theta)).sum(axis=0)
 
 
-def _grad_of_density(f, mu, log_sigma, n, rng):
-    x = rng.normal(mu, np.exp(log_sigma), size=n)
-    density = np.exp(-0.5 * ((x - mu) / np.exp(log_sigma)) ** 2) / (np.exp(log_sigma) * np.sqrt(2 * np.pi))
-    return (f(x)[:, None] * density[:, None] * ex.gaussian_policy_score(x, mu, log_sigma)).mean(axis=0)
+def _grad_of_density(f, theta, n, rng):
+    x = rng.normal(theta[0], np.exp(theta[1]), size=n)
+    return (f(x)[:, None] * gaussian_density(x, theta)[:, None] * gaussian_score(x, theta)).mean(axis=0)
 
 
-def _global_rng(f, mu, log_sigma, n, rng):
-    return ex.gaussian_policy_estimate(f, mu, log_sigma, n, np.random.default_rng())
+def _global_rng(f, theta, n, rng):
+    return ex.gaussian_policy_estimate(f, theta, n, np.random.default_rng())
+
+
+def _sigma_not_log_sigma(f, theta, n, rng):
+    return ex.gaussian_policy_estimate(f, theta, n, rng) / [1.0, np.exp(theta[1])]
 
 
 WRONG_ESTIMATES = {
@@ -67,12 +78,13 @@ WRONG_ESTIMATES = {
     "sign": (lambda *a: -ex.gaussian_policy_estimate(*a), {"en": "a sign flip", "zh": "符号反了"}),
     "grad of p": (_grad_of_density, {"en": "∇p used where ∇log p belongs", "zh": "把 ∇p 当成了 ∇log p"}),
     "ignores rng": (_global_rng, {"en": "draw the samples with rng", "zh": "请用参数 rng 抽样"}),
+    "sigma not log sigma": (_sigma_not_log_sigma, {"en": "with respect to σ, not log σ", "zh": "对 σ 求了导"}),
 }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("mistake", sorted(WRONG_ESTIMATES))
-def test_score_function_estimate_mistakes_are_named(mistake, lang):
+def test_gaussian_policy_estimate_mistakes_are_named(mistake, lang):
     answer, message = WRONG_ESTIMATES[mistake]
     passed, said = verdict(ex.check_gaussian_policy_estimate, answer, lang)
     assert not passed and message[lang] in said, said

@@ -261,3 +261,19 @@ def test_the_corridor_step_size_the_prose_names_is_the_one_this_build_measured(s
     measured = re.search(r"<strong>2([⁻¹²³⁴]+)</strong>", built.read_text(encoding="utf-8"))
     assert measured is not None, f"{built}: no best step size in the learning summary"
     assert measured.group(1) == "⁻¹²", f"this build measured 2{measured.group(1)} as the best step size"
+
+
+def control_characters(text: str) -> list[tuple[int, str]]:
+    """(line, character) of every control character but the newline: a tab in a page is almost always
+    a `\\t` a script wrote for the `\\t` of `\\theta` (which KaTeX then shows as `F_ heta`)."""
+    return [(number, repr(char)) for number, line in enumerate(text.split("\n"), 1)
+            for char in line if ord(char) < 32 or ord(char) == 127]
+
+
+def test_control_characters_are_found():
+    assert control_characters("$F_\theta$\nok") == [(1, "'\\t'")]
+
+
+@pytest.mark.parametrize("path", sorted(DOCS.rglob("*.md")), ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_pages_have_no_control_characters(path):
+    assert control_characters(path.read_text(encoding="utf-8")) == [], f"{path.relative_to(ROOT)}"

@@ -582,3 +582,15 @@ def test_notebook_ends_with_the_exercises_solutions_hidden(site_build, lang, pag
     assert [cell.source for cell in tail] == [block.code for block in blocks]
     hidden = [cell.metadata.get("jupyter", {}).get("source_hidden", False) for cell in tail]
     assert hidden == [block.box == "success" for block in blocks]
+
+
+def test_an_exercise_solution_is_folded_in_the_notebook():
+    page = ("### ★ Task { #task }\n\nShow that $a = b$.\n\n??? success \"Solution\"\n    Since $a = b$.\n\n"
+            "    ```python\n    x = 1\n    ```\n\n    Hence it.\n\n!!! note \"Aside\"\n    Not folded.\n")
+    cells = page_notebooks.markdown_cells(page, lambda lines, n: ("\n".join(lines), []), lambda target: target, "x")
+    assert [(cell.kind, cell.tags) for cell in cells] == [
+        ("markdown", []), ("markdown", []), ("code", [page_notebooks.SOLUTION]), ("markdown", []), ("markdown", [])]
+    assert cells[0].source.startswith("### ★ Task") and "Show that" in cells[0].source
+    assert cells[1].source == '<details><summary><b>Solution</b></summary>\n\nSince $a = b$.\n\n</details>'
+    assert cells[3].source.startswith("<details>") and "Hence it." in cells[3].source
+    assert cells[4].source.startswith("> **Aside**") and "<details>" not in cells[4].source

@@ -367,6 +367,7 @@ def test_every_code_block_has_a_copy_button(reader, lang, page):
     reading = reader.read(lang, page)
     assert no_step_errors(reading, "load", "code blocks") == []
     assert [block.where for block in reading.code if not block.has_button] == []
+    assert [block.where for block in reading.code if not block.code.strip()] == [], "copies nothing"
 
 
 @pytest.mark.parametrize("lang, page", EACH_PAGE)

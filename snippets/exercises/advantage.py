@@ -58,7 +58,7 @@ def check_gae_rollout(fn, lang="en"):
         exact = written_out(*case)
         mistakes = [
             (("the sum runs on into the next episode: stop it, and drop v(s_{k+1}), where dones is True",
-              "求和越过了回合的结尾，延续到了下一个回合：在 dones 为 True 处，要截断求和，也不能再加 v(s_{k+1})"),
+              "求和越过了回合的结尾，延续到了下一个回合：在 dones 为 True 处应截断求和，也不能再加 v(s_{k+1})"),
              written_out(*case, honour_dones=False)),
             (("γ v(s_{k+1}) kept in δ_k at the last step of an episode, where nothing follows",
               "回合最后一步的 δ_k 里还留着 γ v(s_{k+1})，可这一步之后什么都没有了"),

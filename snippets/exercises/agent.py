@@ -1,10 +1,10 @@
 """Exercises of the agent page (REINFORCE on CartPole): checkers and reference solutions.
 
 Shown on the page (section #exercises): each checker under exercises/checking.py in a folded block,
-each solution folded away. The checkers compare_with_exact with exact values (explicit sums, autograd), never
+each solution folded away. The checkers compare with exact values (explicit sums, autograd), never
 with the solutions below. The stubs the reader fills in are in agent_stubs.py.
 """
-from .checking import Wrong, answer, compare_with_exact, say, verdict  # on the page, shown above each checker
+from .checking import answer, compare_with_exact, say, verdict  # on the page, shown above each checker
 
 # --8<-- [start:check_masked_reward_to_go]
 import numpy as np
@@ -55,6 +55,50 @@ def check_masked_reward_to_go(fn, lang="en"):
     checks = [(what, lambda data=data: check(*data)) for data, what in cases]
     return verdict("masked_reward_to_go", checks, lang)
 # --8<-- [end:check_masked_reward_to_go]
+
+
+# --8<-- [start:check_softmax_entropy_gradient]
+import numpy as np
+import torch
+
+
+def check_softmax_entropy_gradient(fn, lang="en"):
+    """softmax_entropy_gradient against autograd of H(softmax(z)) = −Σ π log π, row by row, on seeded
+    logits: two actions as in CartPole, four actions, and logits far apart or near 1000."""
+    name = "softmax_entropy_gradient"
+    rng = np.random.default_rng(17)
+    cases = [(say(lang, "5 states, 2 actions", "5 个状态，2 个动作"), rng.normal(0.0, 1.5, size=(5, 2))),
+             (say(lang, "4 states, 4 actions", "4 个状态，4 个动作"), rng.normal(0.0, 2.0, size=(4, 4))),
+             (say(lang, "logits near 1000 and logits 800 apart", "logit 在 1000 附近，以及相差 800 的 logit"),
+              np.array([[1000.0, 999.0, 1001.5], [0.0, -800.0, 1.0], [3.0, 3.0, 3.0]]))]
+
+    def autograd(logits, of_minus_entropy=False):
+        z = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+        log_pi = torch.log_softmax(z, dim=1)
+        entropy = -(log_pi.exp() * torch.where(log_pi.exp() > 0, log_pi, 0.0)).sum()   # rows add up: each row's own gradient
+        (-entropy if of_minus_entropy else entropy).backward()
+        return z.grad.numpy()
+
+    def check(logits):
+        got = answer(fn, name, (logits.copy(),), logits.shape, lang)
+        exact = autograd(logits)
+        z = logits - logits.max(axis=1, keepdims=True)
+        log_pi = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        pi = np.exp(log_pi)
+        mistakes = [
+            (("a sign flip: the gradient of −H (the loss term), not of the bonus H",
+              "符号反了：这是 −H（损失里那一项）的梯度，而不是熵奖励 H 的梯度"), -exact),
+            (("∂H/∂π, not ∂H/∂z: the softmax's Jacobian ∂π_j/∂z_k = π_j (δ_jk − π_k) is missing",
+              "算成了 ∂H/∂π 而不是 ∂H/∂z：漏掉了 softmax 的雅可比矩阵 ∂π_j/∂z_k = π_j (δ_jk − π_k)"), -(log_pi + 1)),
+            (("the −π_k part of the softmax's Jacobian is missing: −π_k (log π_k + 1) instead of −π_k (log π_k + H)",
+              "漏掉了 softmax 雅可比矩阵里的 −π_k 那一项：写成了 −π_k (log π_k + 1)，应为 −π_k (log π_k + H)"),
+             -pi * (log_pi + 1)),
+        ]
+        compare_with_exact(got, exact, mistakes, 1e-9, lang)
+
+    checks = [(what, lambda logits=logits: check(logits)) for what, logits in cases]
+    return verdict(name, checks, lang)
+# --8<-- [end:check_softmax_entropy_gradient]
 
 
 # --8<-- [start:check_linear_softmax_gradient]
@@ -112,34 +156,18 @@ def masked_reward_to_go(rewards, running):
 # --8<-- [end:masked_reward_to_go]
 
 
-# --8<-- [start:baseline_with_itself]
-import itertools
-
+# --8<-- [start:softmax_entropy_gradient]
 import numpy as np
 
 
-def expected_estimate(theta, reward, n, leave_one_out):
-    """E[(1/n) Σ_i ∇θ log π(a_i) (r_i − b_i)] for a bandit π = softmax(θ) with rewards r(a), by
-    enumerating every n-tuple of actions; b_i leaves out r_i, or is the mean of all n rewards."""
-    pi = np.exp(theta) / np.exp(theta).sum()
-    score = np.eye(len(theta)) - pi                        # row a: ∇θ log π(a) = e_a − π
-    total = np.zeros(len(theta))
-    for actions in itertools.product(range(len(theta)), repeat=n):
-        a = list(actions)
-        r = reward[a]
-        b = (r.sum() - r) / (n - 1) if leave_one_out else np.full(n, r.mean())
-        total += np.prod(pi[a]) * (score[a] * (r - b)[:, None]).mean(axis=0)
-    return total
-
-
-if __name__ == "__main__":
-    theta, reward = np.array([0.4, -0.3, 0.1]), np.array([1.0, 3.0, -2.0])
-    pi = np.exp(theta) / np.exp(theta).sum()
-    exact = pi * (reward - pi @ reward)                    # ∇θ J = Σ_a π(a) r(a) (e_a − π)
-    for n in (2, 3, 4):
-        print(f"n = {n}: leave-one-out / exact = {expected_estimate(theta, reward, n, True) / exact},"
-              f" with itself / exact = {expected_estimate(theta, reward, n, False) / exact}")
-# --8<-- [end:baseline_with_itself]
+def softmax_entropy_gradient(logits):
+    """∂H/∂z_k = −π_k (log π_k + H) for π = softmax(z), H = −Σ_k π_k log π_k, row by row: (N, A)."""
+    shifted = logits - logits.max(axis=1, keepdims=True)    # softmax(z) = softmax(z − max z): no overflow
+    log_pi = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    pi = np.exp(log_pi)                                     # may underflow to 0; log_pi stays finite
+    entropy = -(pi * log_pi).sum(axis=1, keepdims=True)
+    return -pi * (log_pi + entropy)
+# --8<-- [end:softmax_entropy_gradient]
 
 
 # --8<-- [start:linear_softmax_gradient]

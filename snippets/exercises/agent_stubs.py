@@ -19,6 +19,21 @@ def masked_reward_to_go(rewards, running):
 # --8<-- [end:masked_reward_to_go]
 
 
+# --8<-- [start:softmax_entropy_gradient]
+import numpy as np
+
+
+def softmax_entropy_gradient(logits):
+    """The gradient of the entropy H(π) = −Σ_k π_k log π_k of π = softmax(z) with respect to the
+    logits z, for each state separately.
+
+    logits: shape (N, A), one row z per state, A actions; any size, e.g. near 1000.
+    Returns shape (N, A): row n is ∂H/∂z of row n.
+    """
+    ...
+# --8<-- [end:softmax_entropy_gradient]
+
+
 # --8<-- [start:linear_softmax_gradient]
 import numpy as np
 

@@ -1,10 +1,10 @@
 """Exercises of the continuous-actions page: checkers and reference solutions.
 
 Shown on the page (section #exercises): each checker under exercises/checking.py in a folded block,
-each solution folded away. The checkers compare_with_exact with exact values (autograd of log N), never with
+each solution folded away. The checkers compare with exact values (autograd of log N), never with
 the solutions below. The stubs the reader fills in are in continuous_actions_stubs.py.
 """
-from .checking import Wrong, answer, compare_with_exact, say, verdict  # on the page, shown above each checker
+from .checking import answer, compare_with_exact, say, verdict  # on the page, shown above each checker
 
 # --8<-- [start:check_linear_gaussian_score]
 import numpy as np
@@ -32,7 +32,7 @@ def check_linear_gaussian_score(fn, lang="en"):
         density = np.exp(-0.5 * z**2) / (sigma * np.sqrt(2 * np.pi))
         mistakes = [
             (("the chain rule through μ = w s is missing: (a − w s)/σ² without the factor s",
-              "漏掉了穿过 μ = w s 的链式法则：写成了 (a − w s)/σ²，少乘了 s"), np.stack([z / sigma, z**2 - 1], axis=1)),
+              "漏掉了 μ = w s 这一层的链式法则：写成了 (a − w s)/σ²，少乘了 s"), np.stack([z / sigma, z**2 - 1], axis=1)),
             (("∇π used where ∇log π belongs (the score times π(a|s))", "把 ∇π 当成了 ∇log π（得分函数多乘了 π(a|s)）"),
              exact * density[:, None]),
             (("a sign flip: w s − a where a − w s belongs", "符号反了：应为 a − w s，写成了 w s − a"), -exact),
@@ -76,7 +76,7 @@ def check_contextual_gradient_estimate(fn, lang="en"):
             (("no baseline: r_i where r_i − b_i belongs", "没有减基线：应为 r_i − b_i，写成了 r_i"), (r[:, None] * score).mean(axis=0)),
             (("a missing 1/n: the sum of the terms, not their mean", "少了 1/n：对各项求和而没有取平均"), n * exact),
             (("a sign flip (descent instead of ascent)", "符号反了（成了下降方向而不是上升方向）"), -exact),
-            (("the chain rule through μ = w s is missing (a factor s_i)", "漏掉了穿过 μ = w s 的链式法则（少乘了 s_i）"),
+            (("the chain rule through μ = w s is missing (a factor s_i)", "漏掉了 μ = w s 这一层的链式法则（少乘了 s_i）"),
              ((r - r.mean())[:, None] * np.stack([(a - theta[0] * s) / np.exp(2 * theta[1]), score[:, 1]], axis=1)).sum(axis=0) / (n - 1)),
             (("the mean taken as w instead of w s (the score of the page's bandit)",
               "均值取成了 w 而不是 w s（用了本页赌博机的得分函数）"),

@@ -90,7 +90,7 @@ def check_episode_sample_mean(fn, lang="en"):
         pooled = sd_step**2 + sd_episode**2 * steps * (episodes - 1) / (n - 1)   # E[s²] of all n values
         mistakes = [
             (("the steps treated as independent samples: s/√(episodes × steps) over all values",
-              "把各步当成了独立样本：用全部值的 s/√(回合数 × 步数)"), pooled / n),
+              "把各步当成了独立样本：用全部值的标准差 s 除以了 √(回合数 × 步数)"), pooled / n),
             (("the spread of the episode means divided by √(episodes × steps) where √episodes belongs",
               "回合均值的标准差除以了 √(回合数 × 步数)，应除以 √回合数"), per_episode / n),
             (("the spread of the episode means, not of their average (divide it by √episodes)",
@@ -106,7 +106,7 @@ def check_episode_sample_mean(fn, lang="en"):
                     f"估计值是全部 {episodes} × {steps} 个值的平均"), estimate_is_the_mean),
               (say(lang, f"the standard error is honest: its square averages to the variance of the mean "
                          f"({datasets} data sets, σ_u = {sd_episode}, σ_v = {sd_step})",
-                   f"标准误差如实：它的平方在 {datasets} 组数据上的平均等于均值的方差"
+                   f"标准误差名副其实：它的平方在 {datasets} 组数据上平均，等于均值的方差"
                    f"（σ_u = {sd_episode}，σ_v = {sd_step}）"), honest_standard_error)]
     return verdict(name, checks, lang)
 # --8<-- [end:check_episode_sample_mean]

@@ -2,13 +2,13 @@
 
 Shown on the page (section #exercises): each checker under exercises/checking.py in a folded block,
 each solution folded away. The checkers compare_with_exact with exact values on the page's small MDP (3 states,
-2 actions, T = 2), which each of them defines again so that it runs alone: autograd of the full
-log πθ(τ), autograd of the surrogate loss on the same samples, and expectations by enumeration of
-all 216 trajectories. They never call the solutions below. The stubs are in policy_gradient_stubs.py.
+2 actions, T = 2), which each of them defines again so that it runs alone: the expected loss and
+expectations of the estimates by enumeration of all 216 trajectories, and autograd of the surrogate
+loss on the same samples. They never call the solutions below. The stubs are in policy_gradient_stubs.py.
 """
 from .checking import Wrong, answer, compare_with_exact, say, verdict  # on the page, shown above each checker
 
-# --8<-- [start:check_whole_trajectory_score]
+# --8<-- [start:check_expected_surrogate_loss]
 import itertools
 from types import SimpleNamespace
 
@@ -16,56 +16,52 @@ import numpy as np
 import torch
 
 
-def check_whole_trajectory_score(fn, lang="en"):
-    """whole_trajectory_score on all 216 trajectories of the page's small MDP, for three θ, against
-    autograd of the full log πθ(τ) = log p(s_0) + Σ_t log πθ(a_t|s_t) + Σ_t log p(s_{t+1}|s_t, a_t)."""
-    mdp = SimpleNamespace(p0=np.array([0.6, 0.3, 0.1]),
-                          P=np.array([[[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]],
-                                      [[0.5, 0.4, 0.1], [0.2, 0.2, 0.6]],
-                                      [[0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]]),
-                          r=np.array([[0.0, -0.5], [1.0, 0.0], [2.0, 1.0]]), T=2)
-    grid = np.array(list(itertools.product(range(3), range(2), repeat=mdp.T + 1)))
-    states, actions = grid[:, 0::2], grid[:, 1::2]                  # every τ, (216, T + 1)
-    s, a = torch.as_tensor(states), torch.as_tensor(actions)
-    dynamics = (np.log(mdp.p0[states[:, 0]])                        # log p(s_0) + Σ_t log p(s_{t+1}|s_t, a_t)
-                + np.log(mdp.P[states[:, :-1], actions[:, :-1], states[:, 1:]]).sum(axis=1))
+def check_expected_surrogate_loss(fn, lang="en"):
+    """expected_surrogate_loss on the page's small MDP (T = 2, two θ) and on its one-step-shorter
+    version with every reward raised by 1 (T = 1), against E[Loss] summed over every trajectory."""
+    p0 = np.array([0.6, 0.3, 0.1])
+    P = np.array([[[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]],
+                  [[0.5, 0.4, 0.1], [0.2, 0.2, 0.6]],
+                  [[0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]])
+    r = np.array([[0.0, -0.5], [1.0, 0.0], [2.0, 1.0]])
 
-    def full_log_prob(theta):                                        # log πθ(τ) of every τ, (216,)
-        return torch.log_softmax(theta, dim=1)[s, a].sum(dim=1) + torch.as_tensor(dynamics)
-
-    def check(theta):
-        got = answer(fn, "whole_trajectory_score", (theta.copy(), mdp, states.copy(), actions.copy()),
-                     (len(states), 3, 2), lang)
-        exact = torch.autograd.functional.jacobian(full_log_prob, torch.tensor(theta), vectorize=True).numpy()
-        pi = np.exp(theta) / np.exp(theta).sum(axis=1, keepdims=True)
-        step = (np.eye(3)[states][..., :, None]
-                * (np.eye(2)[actions] - pi[states])[..., None, :])  # ∇ log πθ(a_t|s_t), (216, T + 1, S, A)
-        prob = np.exp(full_log_prob(torch.tensor(theta)).numpy())   # πθ(τ)
+    def check(theta, T, shift):
+        mdp = SimpleNamespace(p0=p0.copy(), P=P.copy(), r=r + shift, T=T)
+        got = answer(fn, "expected_surrogate_loss", (theta.copy(), mdp), (), lang)
+        grid = np.array(list(itertools.product(range(3), range(2), repeat=T + 1)))
+        s, a = grid[:, 0::2], grid[:, 1::2]                          # every τ, (K, T + 1)
+        log_pi = torch.log_softmax(torch.tensor(theta), dim=1).numpy()[s, a]   # log πθ(a_t|s_t)
+        log_dynamics = np.log(p0[s[:, 0]]) + np.log(P[s[:, :-1], a[:, :-1], s[:, 1:]]).sum(axis=1)
+        prob = np.exp(log_pi.sum(axis=1) + log_dynamics)             # πθ(τ)
+        rewards = mdp.r[s, a]
+        R, to_go = rewards.sum(axis=1), np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1]
+        exact = -prob @ (log_pi.sum(axis=1) * R)
         mistakes = [
-            (("the environment's terms kept in ∇log πθ(τ): log p(s_0) and the log p(s_{t+1}|s_t, a_t) "
-              "do not depend on θ, so their gradient is zero",
-              "把环境的项留在了 ∇log πθ(τ) 里：log p(s_0) 和各个 log p(s_{t+1}|s_t, a_t) 与 θ 无关，梯度为零"),
-             exact + dynamics[:, None, None]),
-            (("the transition terms kept in ∇log πθ(τ): the log p(s_{t+1}|s_t, a_t) do not depend on θ",
-              "把转移项留在了 ∇log πθ(τ) 里：各个 log p(s_{t+1}|s_t, a_t) 与 θ 无关"),
-             exact + (dynamics - np.log(mdp.p0[states[:, 0]]))[:, None, None]),
-            (("∇πθ(τ) used where ∇log πθ(τ) belongs (the score times πθ(τ))",
-              "把 ∇πθ(τ) 当成了 ∇log πθ(τ)（得分函数多乘了 πθ(τ)）"), exact * prob[:, None, None]),
-            (("∇πθ(a_t|s_t) used where ∇log πθ(a_t|s_t) belongs",
-              "把 ∇πθ(a_t|s_t) 当成了 ∇log πθ(a_t|s_t)"),
-             (step * pi[states, actions][..., None, None]).sum(axis=1)),
-            (("a sign flip", "符号反了"), -exact),
-            (("the last action a_T left out: there are T + 1 actions but only T transitions",
-              "漏掉了最后一个动作 a_T：动作有 T + 1 个，转移才是 T 个"), exact - step[:, -1]),
+            (("−J(θ): the value of (D9) is not an estimate of −J, only its gradient is, in expectation",
+              "−J(θ)：(D9) 的值并不是 −J 的估计，只有它的梯度（在期望意义下）才与 −∇J 一致"), -prob @ R),
+            (("the environment's terms kept: (D9) has Σ_t log πθ(a_t|s_t), not the whole log πθ(τ) with "
+              "log p(s_0) and the log p(s_{t+1}|s_t, a_t)",
+              "把环境的项也算了进去：(D9) 里只有 Σ_t log πθ(a_t|s_t)，不是含 log p(s_0) 和各个 "
+              "log p(s_{t+1}|s_t, a_t) 的完整 log πθ(τ)"), -prob @ ((log_pi.sum(axis=1) + log_dynamics) * R)),
+            (("a plain mean over the trajectories: each must be weighted by its probability πθ(τ)",
+              "对所有轨迹直接取了平均：每条轨迹要按它的概率 πθ(τ) 加权"), -(log_pi.sum(axis=1) * R).mean()),
+            (("a sign flip: (D9) has a minus sign in front", "符号反了：(D9) 前面有个负号"), -exact),
+            (("reward-to-go weights: the loss of (D9) weights every step by the whole return R(τ)",
+              "用了未来回报作权重：(D9) 的损失给每一步乘的是整条轨迹的回报 R(τ)"),
+             -prob @ (log_pi * to_go).sum(axis=1)),
+            (("a mean over the T + 1 steps: (D9) sums over t", "对 T + 1 步取了平均：(D9) 对 t 求和"), exact / (T + 1)),
+            (("πθ(a_t|s_t) where log πθ(a_t|s_t) belongs", "把 log πθ(a_t|s_t) 写成了 πθ(a_t|s_t)"),
+             -prob @ (np.exp(log_pi).sum(axis=1) * R)),
         ]
-        compare_with_exact(got, exact, mistakes, 1e-8, lang)
+        compare_with_exact(got, exact, mistakes, 1e-9, lang)
 
-    thetas = [np.array([[0.3, -0.2], [0.0, 0.5], [-0.4, 0.1]])]
-    thetas += [np.random.default_rng(seed).normal(size=(3, 2)) for seed in (1, 2)]
-    checks = [(say(lang, f"all 216 trajectories, θ number {k + 1}", f"全部 216 条轨迹，第 {k + 1} 个 θ"),
-               lambda theta=theta: check(theta)) for k, theta in enumerate(thetas)]
-    return verdict("whole_trajectory_score", checks, lang)
-# --8<-- [end:check_whole_trajectory_score]
+    cases = [(np.array([[0.3, -0.2], [0.0, 0.5], [-0.4, 0.1]]), 2, 0.0),
+             (np.random.default_rng(1).normal(size=(3, 2)), 2, 0.0),
+             (np.random.default_rng(2).normal(size=(3, 2)), 1, 1.0)]
+    checks = [(say(lang, f"θ number {k + 1}, T = {T}, rewards + {shift:g}", f"第 {k + 1} 个 θ，T = {T}，奖励 + {shift:g}"),
+               lambda theta=theta, T=T, shift=shift: check(theta, T, shift)) for k, (theta, T, shift) in enumerate(cases)]
+    return verdict("expected_surrogate_loss", checks, lang)
+# --8<-- [end:check_expected_surrogate_loss]
 
 
 # --8<-- [start:check_reward_to_go_policy_gradient]
@@ -229,7 +225,7 @@ def check_state_baseline_policy_gradient(fn, lang="en"):
 
     named = {
         "action": ("a baseline that depends on the action: Q_t(s_t, a_t) where V_t(s_t) belongs (biased)",
-                   "基线依赖于动作：用了 Q_t(s_t, a_t)，应为 V_t(s_t)（这样估计是有偏的）"),
+                   "基线依赖于动作：用了 Q_t(s_t, a_t)（估计因此有偏），应为 V_t(s_t)"),
         "unweighted": ("the plain mean of Q_t(s, ·) over the actions: V_t(s) weights them by πθ(·|s)",
                        "对 Q_t(s, ·) 的各个动作直接取了平均：V_t(s) 要按 πθ(·|s) 加权"),
         "none": ("the baseline is missing: this is the plain reward-to-go estimate", "没有减去基线：这是不带基线的未来回报估计"),
@@ -279,20 +275,25 @@ def check_state_baseline_policy_gradient(fn, lang="en"):
 # --8<-- [end:check_state_baseline_policy_gradient]
 
 
-# --8<-- [start:whole_trajectory_score]
+# --8<-- [start:expected_surrogate_loss]
+import itertools
+
 import numpy as np
 
 
-def whole_trajectory_score(theta, mdp, states, actions):
-    """∇θ log πθ(τ) = Σ_{t=0}^{T} ∇θ log πθ(a_t|s_t): (K, T + 1) -> (K, S, A). The MDP is not
-    needed: log p(s_0) and the log p(s_{t+1}|s_t, a_t) do not depend on θ."""
+def expected_surrogate_loss(theta, mdp):
+    """E[Loss] = −Σ_τ πθ(τ) Σ_t log πθ(a_t|s_t) R(τ) over every τ: a float, the same for every n."""
     S, A = theta.shape
-    pi = np.exp(theta - theta.max(axis=1, keepdims=True))
-    pi /= pi.sum(axis=1, keepdims=True)                       # πθ(·|s), (S, A)
-    rows = np.eye(A)[actions] - pi[states]                    # 1[b = a_t] − πθ(b|s_t), (K, T + 1, A)
-    in_row = np.eye(S)[states][..., :, None] * rows[..., None, :]   # only row s_t moves, (K, T + 1, S, A)
-    return in_row.sum(axis=1)                                 # Σ over the T + 1 steps
-# --8<-- [end:whole_trajectory_score]
+    z = theta - theta.max(axis=1, keepdims=True)
+    log_pi = z - np.log(np.exp(z).sum(axis=1, keepdims=True))         # log πθ(a|s), (S, A)
+    grid = np.array(list(itertools.product(range(S), range(A), repeat=mdp.T + 1)))
+    s, a = grid[:, 0::2], grid[:, 1::2]                               # every τ, (K, T + 1)
+    decisions = log_pi[s, a].sum(axis=1)                              # Σ_t log πθ(a_t|s_t): all the loss has
+    dynamics = mdp.p0[s[:, 0]] * mdp.P[s[:, :-1], a[:, :-1], s[:, 1:]].prod(axis=1)
+    prob = dynamics * np.exp(decisions)                               # πθ(τ) by (D6)
+    R = mdp.r[s, a].sum(axis=1)                                       # R(τ)
+    return float(-prob @ (decisions * R))
+# --8<-- [end:expected_surrogate_loss]
 
 
 # --8<-- [start:reward_to_go_policy_gradient]

@@ -3,19 +3,19 @@
 Shown on the page (section #exercises); the solutions are in policy_gradient.py next to this file.
 """
 
-# --8<-- [start:whole_trajectory_score]
+# --8<-- [start:expected_surrogate_loss]
 import numpy as np
 
 
-def whole_trajectory_score(theta, mdp, states, actions):
-    """∇θ log πθ(τ) of each trajectory τ = (s_0, a_0, …, s_T, a_T), for the softmax table policy.
+def expected_surrogate_loss(theta, mdp):
+    """The exact mean of the surrogate loss (D9) over the trajectories played by πθ.
 
-    theta: logits, shape (S, A); mdp: the MDP, with mdp.p0 (S,), mdp.P (S, A, S), mdp.r (S, A),
-    mdp.T (use what you need); states, actions: integers, shape (K, T + 1), one row per trajectory.
-    Returns shape (K, S, A): entry [k, s, a] is ∂ log πθ(τ_k) / ∂θ[s, a].
+    theta: logits, shape (S, A); mdp: the MDP, with mdp.p0 (S,), mdp.P (S, A, S), mdp.r (S, A) and
+    mdp.T, the last time step. The loss averages n trajectories, so its mean does not depend on n.
+    Returns a float.
     """
     ...
-# --8<-- [end:whole_trajectory_score]
+# --8<-- [end:expected_surrogate_loss]
 
 
 # --8<-- [start:reward_to_go_policy_gradient]

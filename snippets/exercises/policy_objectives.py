@@ -2,50 +2,64 @@
 
 Shown on the page (section #exercises): each checker under exercises/checking.py in a folded block,
 each solution folded away. The checkers compare_with_exact with exact values on small seeded MDPs of their own:
-the defining series of the discounted visitation summed term by term, and autograd of V^{πθ}(s1)
-through the linear solve. They never call the solutions below. The stubs are in
+the stationary distribution by a least-squares solve of d (P_π − I) = 0 with Σ d = 1, and autograd of
+V^{πθ}(s1) through the linear solve. They never call the solutions below. The stubs are in
 policy_objectives_stubs.py.
 """
-from .checking import answer, compare_with_exact, say, verdict  # on the page, shown above each checker
+from .checking import Wrong, answer, compare_with_exact, say, verdict  # on the page, shown above each checker
 
-# --8<-- [start:check_discounted_visitation]
+# --8<-- [start:check_stationary_by_eigenvector]
 import numpy as np
-import torch
 
 
-def check_discounted_visitation(fn, lang="en"):
-    """discounted_visitation against its defining series Σ_{t≥1} γ^{t−1} Pr(s_t = s | s1), summed
-    term by term, on three seeded chains, for γ = 0.6, 0.9 and 0.99."""
-    def chain(seed):                                      # a random P_π with every entry positive
-        P_pi = np.random.default_rng(seed).random((4, 4)) ** 3 + 0.05
+def check_stationary_by_eigenvector(fn, lang="en"):
+    """stationary_by_eigenvector against the solution of d (P_π − I) = 0, Σ_s d(s) = 1 by least squares,
+    on three seeded chains: 4 states, 4 states with λ = 1 not first in np.linalg.eig's list, 5 states."""
+    def chain(seed, S):                                   # a random P_π with every entry positive
+        P_pi = np.random.default_rng(seed).random((S, S)) ** 3 + 0.05
         return P_pi / P_pi.sum(axis=1, keepdims=True)
 
-    def check(P_pi, gamma, s1):
-        got = answer(fn, "discounted_visitation", (torch.tensor(P_pi), gamma, s1), (4,), lang)
-        start = np.eye(4)[s1]
-        exact, visit, weight = np.zeros(4), start, 1.0  # Pr(s_1 = ·), γ^0
-        while weight > 1e-17:
-            exact, visit, weight = exact + weight * visit, visit @ P_pi, weight * gamma
-        stationary = np.linalg.matrix_power(P_pi, 2000)[0]
+    def check(P_pi):
+        S = len(P_pi)
+        got = answer(fn, "stationary_by_eigenvector", (P_pi.copy(),), (S,), lang)
+        system = np.vstack([P_pi.T - np.eye(S), np.ones(S)])  # d (P_π − I) = 0 and Σ_s d(s) = 1
+        exact = np.linalg.lstsq(system, np.eye(S + 1)[S], rcond=None)[0]
+        unit = exact / np.linalg.norm(exact)
         mistakes = [
-            (("the normalized (1 − γ) d_γ: the visitation itself is not normalized, its mass is 1/(1 − γ)",
-              "做了归一化，得到的是 (1 − γ) d_γ：访问分布本身不归一化，总质量是 1/(1 − γ)"), (1 - gamma) * exact),
-            (("column s1 of (I − γ P_π)^{-1} where row s1 belongs (P_π not transposed)",
-              "取了 (I − γ P_π)^{-1} 的第 s1 列，应为第 s1 行（P_π 没有转置）"),
-             np.linalg.solve(np.eye(4) - gamma * P_pi, start)),
-            (("the first step discounted too: γ^t where γ^(t−1) belongs",
-              "第一步也打了折扣：应为 γ^(t−1)，写成了 γ^t"), gamma * exact),
-            (("the visit to s1 at t = 1 left out", "漏掉了 t = 1 时对 s1 的那次访问"), exact - start),
-            (("the stationary distribution, not the discounted visitation from s1",
-              "用了平稳分布，而不是从 s1 出发的折扣访问分布"), stationary),
+            (("the right eigenvector of P_π (the ones vector, normalised): d P_π = d makes d a LEFT "
+              "eigenvector, an eigenvector of P_πᵀ",
+              "用了 P_π 的右特征向量（全 1 向量归一化后的结果）：d P_π = d 说明 d 是左特征向量，也就是 P_πᵀ 的特征向量"),
+             np.full(S, 1 / S)),
+            (("an eigenvector of unit length, as np.linalg.eig returns it: a distribution has Σ_s d(s) = 1",
+              "特征向量是单位长度的（np.linalg.eig 就是这样返回的）：分布要满足 Σ_s d(s) = 1"), unit),
+            (("an eigenvector of unit length and the wrong sign: divide by the sum, which fixes both",
+              "特征向量是单位长度，而且符号反了：除以各分量之和，两个问题一起解决"), -unit),
+            (("the zero vector: d P_π = d alone is also solved by 0, the condition Σ_s d(s) = 1 picks the distribution",
+              "得到了零向量：只看 d P_π = d，0 也是解；要靠 Σ_s d(s) = 1 才能选出那个分布"), np.zeros(S)),
         ]
+        values, vectors = np.linalg.eig(P_pi.T)
+        for k in np.flatnonzero((np.abs(values - 1) > 1e-6) & (np.abs(values.imag) < 1e-12)):
+            other = vectors[:, k].real / np.linalg.norm(vectors[:, k].real)
+            mistakes += [((f"the eigenvector of the eigenvalue {values[k].real:.3f}: take the one whose eigenvalue "
+                           "is 1 (np.linalg.eig does not sort them)",
+                           f"取了特征值 {values[k].real:.3f} 的特征向量：应取特征值为 1 的那个（np.linalg.eig 不按大小排序）"),
+                          sign * other) for sign in (1, -1)]
+        if np.abs(got).max() > 1e3:                       # d / d.sum() with d.sum() ≈ 0
+            raise Wrong(say(lang, "an eigenvector of an eigenvalue other than 1, divided by its sum: such an "
+                            "eigenvector sums to 0 (take the one whose eigenvalue is 1; np.linalg.eig does not sort them)",
+                            "取了特征值不为 1 的特征向量，再除以它的各分量之和：这样的特征向量各分量之和为 0"
+                            "（应取特征值为 1 的那个；np.linalg.eig 不按大小排序）"))
+        for steps in range(1, 60):                        # rows of P_π^k: power iteration stopped early
+            rows = np.linalg.matrix_power(P_pi, steps)
+            mistakes += [((f"a row of P_π^{steps}: the power iteration stopped before it converged",
+                           f"是 P_π^{steps} 的一行：幂迭代还没有收敛就停了"), row) for row in rows]
         compare_with_exact(got, exact, mistakes, 1e-9, lang)
 
-    cases = [(chain(0), 0.6, 0), (chain(1), 0.9, 2), (chain(2), 0.99, 3)]
-    checks = [(say(lang, f"γ = {gamma}, s1 = {s1}", f"γ = {gamma}，s1 = {s1}"),
-               lambda P_pi=P_pi, gamma=gamma, s1=s1: check(P_pi, gamma, s1)) for P_pi, gamma, s1 in cases]
-    return verdict("discounted_visitation", checks, lang)
-# --8<-- [end:check_discounted_visitation]
+    cases = [(0, 4), (3, 4), (2, 5)]
+    checks = [(say(lang, f"chain {seed}, {S} states", f"马尔可夫链 {seed}，{S} 个状态"),
+               lambda seed=seed, S=S: check(chain(seed, S))) for seed, S in cases]
+    return verdict("stationary_by_eigenvector", checks, lang)
+# --8<-- [end:check_stationary_by_eigenvector]
 
 
 # --8<-- [start:check_start_value_gradient]
@@ -107,15 +121,16 @@ def check_start_value_gradient(fn, lang="en"):
 # --8<-- [end:check_start_value_gradient]
 
 
-# --8<-- [start:discounted_visitation]
-import torch
+# --8<-- [start:stationary_by_eigenvector]
+import numpy as np
 
 
-def discounted_visitation(P_pi, gamma, s1):
-    """d_γ = e_{s1} + γ d_γ P_π, so d_γ = e_{s1} (I − γ P_π)^{-1}: row s1 of the inverse, (S,)."""
-    I = torch.eye(len(P_pi), dtype=P_pi.dtype)
-    return torch.linalg.solve(I - gamma * P_pi.T, I[s1])     # (I − γ P_πᵀ) d = e_{s1}
-# --8<-- [end:discounted_visitation]
+def stationary_by_eigenvector(P_pi):
+    """d P_π = d says Pᵀ_π dᵀ = dᵀ: d is the eigenvector of P_πᵀ for the eigenvalue 1, scaled to sum 1."""
+    values, vectors = np.linalg.eig(P_pi.T)                   # right eigenvectors of P_πᵀ, in no order
+    d = vectors[:, np.argmin(np.abs(values - 1))].real        # eigenvalue 1 is real, and so is its vector
+    return d / d.sum()                                        # sum 1 fixes the length and the sign
+# --8<-- [end:stationary_by_eigenvector]
 
 
 # --8<-- [start:start_value_gradient]
@@ -129,7 +144,7 @@ def start_value_gradient(theta, P, R, gamma, s1):
     I = torch.eye(len(r_pi), dtype=r_pi.dtype)
     V = torch.linalg.solve(I - gamma * P_pi, r_pi)            # V^π = (I − γ P_π)^{-1} r_π
     Q = R + gamma * P @ V                                     # Q^π(s, a)
-    d = discounted_visitation(P_pi, gamma, s1)                # d_γ from s1, mass 1/(1 − γ)
+    d = torch.linalg.solve(I - gamma * P_pi.T, I[s1])        # d_γ from s1, row s1 of (I − γ P_π)^{-1}
     weight = pi * Q                                           # πθ(a|s) Q^π(s, a)
     # ∂ log πθ(a|s)/∂θ[s, b] = 1[a = b] − πθ(b|s): row s gets d(s) (w(s, b) − πθ(b|s) Σ_a w(s, a))
     return d[:, None] * (weight - pi * weight.sum(dim=1, keepdim=True))

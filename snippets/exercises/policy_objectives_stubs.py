@@ -3,19 +3,18 @@
 Shown on the page (section #exercises); the solutions are in policy_objectives.py next to this file.
 """
 
-# --8<-- [start:discounted_visitation]
-import torch
+# --8<-- [start:stationary_by_eigenvector]
+import numpy as np
 
 
-def discounted_visitation(P_pi, gamma, s1):
-    """d_γ(s) = Σ_{t≥1} γ^{t−1} Pr(s_t = s | s_1 = s1): the discounted visitation from the start state.
+def stationary_by_eigenvector(P_pi):
+    """The stationary distribution d (d P_π = d, Σ_s d(s) = 1) as an eigenvector, with np.linalg.eig.
 
-    P_pi: the policy's Markov chain P_π[s, s'], a torch float64 tensor of shape (S, S);
-    gamma: the discount, 0 ≤ γ < 1; s1: the start state, an int.
-    Returns shape (S,) (a torch tensor or a NumPy array).
+    P_pi: the policy's Markov chain P_π[s, s'], a NumPy float64 array of shape (S, S) whose rows
+    sum to 1. Returns shape (S,).
     """
     ...
-# --8<-- [end:discounted_visitation]
+# --8<-- [end:stationary_by_eigenvector]
 
 
 # --8<-- [start:start_value_gradient]
@@ -27,7 +26,7 @@ def start_value_gradient(theta, P, R, gamma, s1):
 
     theta: logits θ[s, a], shape (S, A); P: P(s'|s, a), shape (S, A, S); R: mean rewards R_s^a,
     shape (S, A); all torch float64 tensors. gamma: the discount, 0 ≤ γ < 1; s1: the start state.
-    Returns shape (S, A). You may use your discounted_visitation (paste it above).
+    Returns shape (S, A). The discounted visitation is row s1 of (I − γ P_π)^{-1}.
     """
     ...
 # --8<-- [end:start_value_gradient]

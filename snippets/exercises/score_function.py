@@ -1,48 +1,54 @@
 """Exercises of the score-function page: checkers and reference solutions.
 
 Shown on the page (section #exercises): each checker under exercises/checking.py in a folded block,
-each solution folded away. The checkers compare_with_exact with exact values (autograd, closed forms), never
+each solution folded away. The checkers compare with exact values (autograd, closed forms), never
 with the solutions below. The stubs the reader fills in are in score_function_stubs.py.
 """
+from log_derivative import gaussian_score  # (B1a); on the page, shown above the estimate's solution
+
 from .checking import Wrong, answer, compare_with_exact, say, verdict  # on the page, shown above each checker
 
-# --8<-- [start:check_gaussian_policy_score]
+# --8<-- [start:check_laplace_score]
 import numpy as np
 import torch
 
 
-def check_gaussian_policy_score(fn, lang="en"):
-    """gaussian_policy_score against autograd of log N(x; μ, σ²) at seeded samples, three (μ, log σ)."""
+def check_laplace_score(fn, lang="en"):
+    """laplace_score against autograd of log Laplace(x; μ, b) at seeded samples, three (μ, log b)."""
     rng = np.random.default_rng(2024)
-    cases = [(rng.normal(mu, np.exp(log_sigma), size=7), mu, log_sigma)
-             for mu, log_sigma in [(0.0, 0.0), (1.5, -0.7), (-2.0, 0.9)]]
+    cases = [(rng.laplace(mu, np.exp(log_b), size=7), mu, log_b) for mu, log_b in [(0.0, 0.0), (1.5, -0.7), (-2.0, 0.9)]]
 
-    def autograd_score(x, mu, log_sigma):
-        params = torch.tensor([mu, log_sigma], dtype=torch.float64, requires_grad=True)
-        log_p = torch.distributions.Normal(params[0], params[1].exp()).log_prob(torch.as_tensor(x))
+    def autograd_score(x, mu, log_b):
+        params = torch.tensor([mu, log_b], dtype=torch.float64, requires_grad=True)
+        log_p = torch.distributions.Laplace(params[0], params[1].exp()).log_prob(torch.as_tensor(x))
         return torch.stack([torch.autograd.grad(value, params, retain_graph=True)[0] for value in log_p]).numpy()
 
-    def check(x, mu, log_sigma):
-        got = answer(fn, "gaussian_policy_score", (x.copy(), mu, log_sigma), (len(x), 2), lang)
-        exact = autograd_score(x, mu, log_sigma)
-        sigma = np.exp(log_sigma)
-        density = np.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+    def check(x, mu, log_b):
+        got = answer(fn, "laplace_score", (x.copy(), mu, log_b), (len(x), 2), lang)
+        exact = autograd_score(x, mu, log_b)
+        b = np.exp(log_b)
+        density = np.exp(-np.abs(x - mu) / b) / (2 * b)
         mistakes = [
             (("∇p used where ∇log p belongs (the score times p(x))",
               "把 ∇p 当成了 ∇log p（得分函数多乘了 p(x)）"), exact * density[:, None]),
-            (("a sign flip: μ − x where x − μ belongs", "符号反了：应为 x − μ，写成了 μ − x"), -exact),
-            (("the derivative with respect to σ, not log σ (a factor σ is missing)",
-              "对 σ 求了导，而不是对 log σ（少乘了一个 σ）"), exact / [1.0, sigma]),
-            (("the −1 that comes from the normaliser 1/σ is missing", "漏掉了归一化系数 1/σ 带来的 −1"),
+            (("a sign flip (the score of μ points towards x: +sign(x − μ))",
+              "符号反了（μ 的得分应朝向 x：+sign(x − μ)）"), -exact),
+            (("the derivative with respect to b, not log b (a factor b is missing)",
+              "对 b 求了导，而不是对 log b（少乘了一个 b）"), exact / [1.0, b]),
+            (("the −1 that comes from the normaliser 1/(2b) is missing", "漏掉了归一化系数 1/(2b) 带来的 −1"),
              exact + [0.0, 1.0]),
-            (("σ where σ² belongs in ∂/∂μ", "∂/∂μ 里把 σ² 写成了 σ"), exact * [sigma, 1.0]),
+            (("x − μ where |x − μ| belongs in ∂/∂log b", "∂/∂log b 里把 |x − μ| 写成了 x − μ"),
+             np.stack([exact[:, 0], (x - mu) / b - 1], axis=1)),
+            (("the Gaussian's score: (x − μ)/b² where sign(x − μ)/b belongs",
+              "用了高斯分布的得分函数：应为 sign(x − μ)/b，写成了 (x − μ)/b²"),
+             np.stack([(x - mu) / b**2, exact[:, 1]], axis=1)),
         ]
         compare_with_exact(got, exact, mistakes, 1e-6, lang)
 
-    checks = [(say(lang, f"{len(x)} samples at μ = {mu}, log σ = {ls}", f"μ = {mu}、log σ = {ls} 处的 {len(x)} 个样本"),
-               lambda x=x, mu=mu, ls=ls: check(x, mu, ls)) for x, mu, ls in cases]
-    return verdict(say(lang, "gaussian_policy_score", "gaussian_policy_score"), checks, lang)
-# --8<-- [end:check_gaussian_policy_score]
+    checks = [(say(lang, f"{len(x)} samples at μ = {mu}, log b = {lb}", f"μ = {mu}、log b = {lb} 处的 {len(x)} 个样本"),
+               lambda x=x, mu=mu, lb=lb: check(x, mu, lb)) for x, mu, lb in cases]
+    return verdict("laplace_score", checks, lang)
+# --8<-- [end:check_laplace_score]
 
 
 # --8<-- [start:check_gaussian_policy_estimate]
@@ -56,7 +62,8 @@ def check_gaussian_policy_estimate(fn, lang="en"):
     name = "gaussian_policy_estimate"
 
     def estimate(mu, log_sigma, seed):
-        return answer(fn, name, (np.square, mu, log_sigma, n, np.random.default_rng(seed)), (2,), lang)
+        theta = np.array([mu, log_sigma])
+        return answer(fn, name, (np.square, theta, n, np.random.default_rng(seed)), (2,), lang)
 
     def uses_rng():
         if not np.array_equal(estimate(0.5, 0.0, 7), estimate(0.5, 0.0, 7)):
@@ -92,28 +99,28 @@ def check_gaussian_policy_estimate(fn, lang="en"):
 # --8<-- [end:check_gaussian_policy_estimate]
 
 
-# --8<-- [start:gaussian_policy_score]
+# --8<-- [start:laplace_score]
 import numpy as np
 
 
-def gaussian_policy_score(x, mu, log_sigma):
-    """Score of N(x; μ, σ²), σ = exp(log_sigma), with respect to (μ, log σ): shape (n, 2)."""
-    sigma = np.exp(log_sigma)
-    z = (x - mu) / sigma                       # the standardised sample
-    # log p = −(x − μ)²/(2σ²) − log σ − log √(2π)
-    return np.stack([z / sigma,                # ∂/∂μ = (x − μ)/σ²
-                     z**2 - 1], axis=1)        # ∂/∂log σ = (x − μ)²/σ² − 1
-# --8<-- [end:gaussian_policy_score]
+def laplace_score(x, mu, log_b):
+    """Score of Laplace(x; μ, b) = exp(−|x − μ|/b)/(2b), b = exp(log_b), with respect to (μ, log b): (n, 2)."""
+    b = np.exp(log_b)
+    # log p = −|x − μ|/b − log b − log 2
+    return np.stack([np.sign(x - mu) / b,          # ∂/∂μ = sign(x − μ)/b
+                     np.abs(x - mu) / b - 1], axis=1)   # ∂/∂log b = |x − μ|/b − 1
+# --8<-- [end:laplace_score]
 
 
 # --8<-- [start:gaussian_policy_estimate]
 import numpy as np
 
 
-def gaussian_policy_estimate(f, mu, log_sigma, n, rng):
-    """Mean of f(x_i) ∇log p(x_i) over n samples x_i ~ N(μ, σ²): shape (2,)."""
+def gaussian_policy_estimate(f, theta, n, rng):
+    """Mean of f(x_i) ∇θ log p(x_i) over n samples x_i ~ N(μ, σ²), θ = (μ, log σ): shape (2,)."""
+    mu, log_sigma = theta
     x = rng.normal(mu, np.exp(log_sigma), size=n)
-    return (f(x)[:, None] * gaussian_policy_score(x, mu, log_sigma)).mean(axis=0)
+    return (f(x)[:, None] * gaussian_score(x, theta)).mean(axis=0)   # gaussian_score: (B1a)
 # --8<-- [end:gaussian_policy_estimate]
 
 

@@ -6,52 +6,55 @@ than the solutions below), never with the solutions. The stubs are in variance_r
 """
 from .checking import Wrong, answer, compare_with_exact, say, verdict  # on the page, shown above each checker
 
-# --8<-- [start:check_discounted_rewards_to_go]
+# --8<-- [start:check_variance_and_standard_error]
 import numpy as np
 
 
-def check_discounted_rewards_to_go(fn, lang="en"):
-    """discounted_rewards_to_go against the matrix form R̂ = W r, W[t, t'] = γ^(t'−t) for t' ≥ t,
-    on seeded rewards of four lengths and four discount factors."""
-    name = "discounted_rewards_to_go"
-    rng = np.random.default_rng(1992)
-    cases = [(np.round(rng.uniform(-1.0, 2.0, size=6), 2), 0.9),
-             (np.round(rng.uniform(-1.0, 2.0, size=5), 2), 0.5),
-             (np.round(rng.uniform(0.0, 2.0, size=4), 2), 1.0),
-             (np.array([1.5]), 0.7)]
+def check_variance_and_standard_error(fn, lang="en"):
+    """variance_and_standard_error against the trace of NumPy's covariance matrix and the standard error
+    written as a sum of squares, on seeded batches with returns near 5, as on the page."""
+    name = "variance_and_standard_error"
+    rng = np.random.default_rng(2000)
+    cases = [(rng.normal(size=(n, d)), 5.0 + rng.normal(size=n), b)
+             for n, d, b in [(6, 3, 4.5), (40, 2, 5.2), (12, 4, 3.0)]]
 
-    def check(rewards, gamma):
-        got = answer(fn, name, (rewards.copy(), gamma), rewards.shape, lang)
-        t = np.arange(len(rewards))
-        lag = t[None, :] - t[:, None]                          # t' − t, row t, column t'
-        powers = float(gamma) ** np.abs(lag)
+    def moments(scores, returns, b):
+        """Σ_k Var[ĝ_k] with Bessel's correction, and the n terms Y_i whose mean it is."""
+        n = len(returns)
+        estimates = scores * (returns - b)[:, None]                           # ĝ_i, one row per trajectory
+        variance = np.trace(np.cov(estimates, rowvar=False))                 # np.cov divides by n − 1
+        terms = n / (n - 1) * ((estimates - estimates.mean(axis=0)) ** 2).sum(axis=1)
+        return variance, terms
 
-        def weights(keep, power=powers):
-            return np.where(keep, power, 0.0)
+    def check(scores, returns, b):
+        n = len(returns)
+        got = answer(fn, name, (scores.copy(), returns.copy(), b), (2,), lang)
+        variance, terms = moments(scores, returns, b)
+        spread = np.sqrt(((terms - variance) ** 2).sum() / (n - 1))          # the standard deviation of the Y_i
+        compare_with_exact(got[0], variance, [
+            (("Bessel's correction missing: divided by n instead of n − 1", "漏掉了贝塞尔校正：除以了 n，而不是 n − 1"),
+             variance * (n - 1) / n),
+            (("the variance of the batch mean (divided by n), not of one trajectory's estimate",
+              "算成了整批平均值的方差（多除了 n），而不是单条轨迹估计的方差"), variance / n),
+            (("no baseline subtracted", "没有减去基线"), moments(scores, returns, 0.0)[0]),
+            (("a sign flip: R(τ_i) + b where R(τ_i) − b belongs", "符号反了：应为 R(τ_i) − b，写成了 R(τ_i) + b"),
+             moments(scores, returns, -b)[0]),
+            (("a standard deviation (the square root), not a variance", "算成了标准差（开了平方根），而不是方差"),
+             np.sqrt(variance)),
+        ], 1e-9, lang)
+        compare_with_exact(got[1], spread / np.sqrt(n), [
+            (("a missing 1/√n: the standard deviation of the terms, not the standard error of their mean",
+              "少了 1/√n：这是各项的标准差，而不是其均值的标准误差"), spread),
+            (("divided by n instead of √n", "除以了 n，而不是 √n"), spread / n),
+            (("the standard error of the mean estimate ĝ, √(V/n), not the standard error of the variance",
+              "算成了平均估计 ĝ 的标准误差 √(V/n)，而不是方差本身的标准误差"), np.sqrt(variance / n)),
+        ], 1e-9, lang)
 
-        exact = weights(lag >= 0) @ rewards
-        mistakes = [
-            (("reward-to-go summed over the past instead of the future (t' ≤ t)",
-              "未来回报求和的方向反了：对过去（t' ≤ t）求和，而不是对未来"), weights(lag <= 0) @ rewards),
-            (("the values in reverse order (the backward pass was not turned back)",
-              "结果的顺序反了（从后往前累加之后没有再倒回来）"), exact[::-1]),
-            (("the current reward r_t is dropped (t' > t): it depends on a_t and must stay",
-              "漏掉了当前奖励 r_t（只对 t' > t 求和）：r_t 依赖于 a_t，必须保留"), weights(lag > 0) @ rewards),
-            (("discounted from the start of the episode, γ^t', instead of from t, γ^(t'−t)",
-              "从回合开始折扣（γ^t'），而不是从 t 开始（γ^(t'−t)）"),
-             weights(lag >= 0, np.broadcast_to(float(gamma) ** t, lag.shape)) @ rewards),
-            (("γ is ignored: the undiscounted reward-to-go", "忽略了 γ：算成了不折扣的未来回报"),
-             weights(lag >= 0, 1.0) @ rewards),
-            (("the whole discounted return at every step, not the reward-to-go",
-              "每一步都用了整条轨迹的折扣回报，而不是未来回报"),
-             np.full(len(rewards), float(gamma) ** t @ rewards)),
-        ]
-        compare_with_exact(got, exact, mistakes, 1e-9, lang)
-
-    checks = [(say(lang, f"T = {len(r) - 1}, γ = {g}", f"T = {len(r) - 1}，γ = {g}"),
-               lambda r=r, g=g: check(r, g)) for r, g in cases]
+    checks = [(say(lang, f"n = {len(R)} trajectories, d = {g.shape[1]} parameters, b = {b}",
+                    f"n = {len(R)} 条轨迹，d = {g.shape[1]} 个参数，b = {b}"),
+               lambda g=g, R=R, b=b: check(g, R, b)) for g, R, b in cases]
     return verdict(name, checks, lang)
-# --8<-- [end:check_discounted_rewards_to_go]
+# --8<-- [end:check_variance_and_standard_error]
 
 
 # --8<-- [start:check_leave_one_out_estimate]
@@ -79,7 +82,7 @@ def check_leave_one_out_estimate(fn, lang="en"):
             (("a sign flip: b_i − R(τ_i) where R(τ_i) − b_i belongs", "符号反了：应为 R(τ_i) − b_i，写成了 b_i − R(τ_i)"),
              -exact),
             (("no baseline subtracted", "没有减去基线"), no_baseline),
-            (("the others' mean divided by n instead of n − 1", "其余轨迹的平均回报除以了 n，而不是 n − 1"),
+            (("the others' mean divided by n instead of n − 1", "求其余轨迹的平均回报时除以了 n，而不是 n − 1"),
              (scores * (returns - others_over_n)[:, None]).mean(axis=0)),
         ]
         compare_with_exact(got, exact, mistakes, 1e-9, lang)
@@ -116,19 +119,18 @@ if __name__ == "__main__":
 # --8<-- [end:bandit_variance]
 
 
-# --8<-- [start:discounted_rewards_to_go]
+# --8<-- [start:variance_and_standard_error]
 import numpy as np
 
 
-def discounted_rewards_to_go(rewards, gamma):
-    """Σ_{t' ≥ t} γ^(t'−t) r_{t'} for every t, by R̂_t = r_t + γ R̂_{t+1}: (T+1,)."""
-    rtg = np.zeros(len(rewards))
-    running = 0.0
-    for t in reversed(range(len(rewards))):     # from the last step back to the first
-        running = rewards[t] + gamma * running
-        rtg[t] = running
-    return rtg
-# --8<-- [end:discounted_rewards_to_go]
+def variance_and_standard_error(traj_scores, returns, b):
+    """[V̂, se]: V̂ = Σ_k Var[ĝ_k] of ĝ_i = ∇θ log πθ(τ_i) (R(τ_i) − b), and the standard error of V̂."""
+    n = len(returns)
+    estimates = traj_scores * (returns - b)[:, None]                          # (n, d)
+    squared_distances = ((estimates - estimates.mean(axis=0)) ** 2).sum(axis=1)   # ‖ĝ_i − ḡ‖²
+    terms = n / (n - 1) * squared_distances                                  # Y_i: their mean is V̂
+    return np.array([terms.mean(), terms.std(ddof=1) / np.sqrt(n)])
+# --8<-- [end:variance_and_standard_error]
 
 
 # --8<-- [start:leave_one_out_estimate]

@@ -3,18 +3,20 @@
 Shown on the page (section #exercises); the solutions are in variance_reduction.py next to this file.
 """
 
-# --8<-- [start:discounted_rewards_to_go]
+# --8<-- [start:variance_and_standard_error]
 import numpy as np
 
 
-def discounted_rewards_to_go(rewards, gamma):
-    """The discounted reward-to-go of every step of one trajectory.
+def variance_and_standard_error(traj_scores, returns, b):
+    """The total variance of the estimate ĝ_i = ∇θ log πθ(τ_i) (R(τ_i) − b) with a constant baseline b,
+    measured on n trajectories, and the standard error of that measurement.
 
-    rewards: r(s_t, a_t) for t = 0 … T, shape (T+1,); gamma: the discount factor, 0 < gamma ≤ 1.
-    Returns shape (T+1,): entry t is Σ_{t' ≥ t} γ^(t'−t) r_{t'}.
+    traj_scores: ∇θ log πθ(τ_i), shape (n, d); returns: R(τ_i), shape (n,); b: a float; n ≥ 2.
+    Returns shape (2,): V̂ = Σ_k of the sample variance (with Bessel's correction) of the ĝ_{i,k},
+    which is the mean of Y_i = n/(n − 1) ‖ĝ_i − ḡ‖²; then its standard error std(Y)/√n.
     """
     ...
-# --8<-- [end:discounted_rewards_to_go]
+# --8<-- [end:variance_and_standard_error]
 
 
 # --8<-- [start:leave_one_out_estimate]
