@@ -27,6 +27,7 @@ On the way, the entries are cleaned for the previews and the ranking:
 - Material ranks with lunr's `b = 0` (no length normalisation), so a title that repeats the word
   ("带基线与不带基线的 REINFORCE") beat the section titled just "基线". A heading of one or two
   words (a glossary term, "基线") names what its section is about: its entry is boosted ×2 or ×1.5.
+  An exercise section ("★★★ 用动作价值构造基线") uses the terms it practises over and over: ×0.5.
 """
 from __future__ import annotations
 
@@ -259,8 +260,12 @@ def merge_same_location(docs: list[dict]) -> list[dict]:
 
 
 def title_boost(title: str, separator: str) -> float:
-    """A heading of one or two words names what its section is about: ×2 and ×1.5; longer ones ×1."""
-    words = [word for word in re.split(separator, re.sub(r"<[^>]+>", " ", title)) if word]
+    """A heading of one or two words names what its section is about: ×2 and ×1.5; longer ones ×1.
+    An exercise ("★★ …") practises terms the page's sections explain, and repeats them: ×0.5."""
+    text = re.sub(r"<[^>]+>", " ", title)
+    if text.lstrip().startswith("★"):
+        return 0.5
+    words = [word for word in re.split(separator, text) if word]
     return {1: 2.0, 2: 1.5}.get(len(words), 1.0)
 
 

@@ -207,3 +207,12 @@ def test_formulas_are_indexed_as_readable_text():
     assert sums == "1/n ∑<sub>i=1</sub><sup>n</sup> log π<sub>θ</sub>(a<sub>i</sub>∣s<sub>i</sub>)"
     display = render(r"\mathbb{E}[x] = \int x\, p(x)\, dx \tag{A1}", True)
     assert search_languages.formula_search_text(display) == "(A1)"
+
+
+def test_short_headings_are_boosted_and_exercises_are_not():
+    separator = r"[\s\-\u200b，。]+"
+    assert search_languages.title_boost("基线", separator) == 2.0
+    assert search_languages.title_boost("Variance reduction", separator) == 1.5
+    assert search_languages.title_boost("The estimator for both parameters", separator) == 1.0
+    assert search_languages.title_boost("★★★ 用\u200b动作\u200b价值\u200b构造\u200b基线", separator) == 0.5
+    assert search_languages.title_boost("★ One decision, by hand", separator) == 0.5
