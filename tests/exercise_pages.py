@@ -135,3 +135,11 @@ def run_as_copied(*codes: str) -> tuple[dict, str]:
     with contextlib.redirect_stdout(output):
         exec(compile("\n\n".join(codes), "<pasted>", "exec"), namespace)
     return namespace, output.getvalue()
+
+
+def verdict(check, answer, lang: str) -> tuple[bool, str]:
+    """A checker's verdict on an answer in the page's language: (passed, what it printed)."""
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        passed = check(answer, lang=lang)
+    return passed, said.getvalue()

@@ -108,12 +108,8 @@ def test_checker_names_bad_answers_plainly(lang, page, exercise):
         "not numbers": (lambda *a: "text", {"en": "not numbers", "zh": "不是数值"}),
     }
     for what, (answer, expected) in bad.items():
-        import contextlib
-        import io
-        said = io.StringIO()
-        with contextlib.redirect_stdout(said):
-            assert check(answer, lang=lang) is False, what
-        assert expected[lang] in said.getvalue(), f"{what}: {said.getvalue()}"
+        passed, said = ep.verdict(check, answer, lang)
+        assert passed is False and expected[lang] in said, f"{what}: {said}"
 
 
 @pytest.mark.parametrize("lang, page", EACH_PAGE)

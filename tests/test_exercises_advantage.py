@@ -1,8 +1,6 @@
 """The advantage-and-critic page's exercises: the reference solution passes its checker, typical wrong
 answers fail with the message that names their mistake, in both languages, and the derivations hold
 on the small MDP against enumeration (snippets/exercises/advantage.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
@@ -10,15 +8,9 @@ import pytest
 from advantage import conditional_mean, td_errors
 from exercises import advantage as ex
 from policy_gradient import all_trajectories, small_mdp
+from exercise_pages import verdict
 
 THETA = np.array([[0.3, -0.2], [0.0, 0.5], [-0.4, 0.1]])
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,19 +1,11 @@
 """The agent page's checkers: the reference solutions pass, typical wrong answers fail with the message
 that names their mistake, in both languages (snippets/exercises/agent.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
 
 from exercises import agent as ex
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

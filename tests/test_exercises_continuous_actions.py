@@ -1,20 +1,12 @@
 """The continuous-actions page's checkers: the reference solutions pass, typical wrong answers fail
 with the message that names their mistake, in both languages (snippets/exercises/continuous_actions.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
 
 from continuous_actions import expected_reward, expected_reward_gradient
 from exercises import continuous_actions as ex
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 def _normal_density(a, mean, sigma):

@@ -1,20 +1,12 @@
 """The Monte Carlo page's checkers: the reference solutions pass, typical wrong answers fail with the
 message that names their mistake, in both languages (snippets/exercises/monte_carlo.py)."""
-import contextlib
-import io
 import math
 
 import numpy as np
 import pytest
 
 from exercises import monte_carlo as ex
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 def density(x):

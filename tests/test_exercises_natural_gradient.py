@@ -1,7 +1,5 @@
 """The natural-gradient page's checkers: the reference solutions pass, typical wrong answers fail with
 the message that names their mistake, in both languages (snippets/exercises/natural_gradient.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
@@ -10,13 +8,7 @@ from advantage import state_visits
 from exercises import natural_gradient as ex
 from natural_gradient import kl_divergence, natural_gradient, trajectory_fisher
 from policy_gradient import exact_gradient, policy, small_mdp
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 def test_visit_weighted_kl_is_the_trajectory_kl():

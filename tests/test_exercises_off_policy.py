@@ -1,8 +1,6 @@
 """The off-policy page's exercises: the reference solution passes its checker, typical wrong answers
 fail with the message that names their mistake, in both languages, and the derivations hold on the
 small MDP against exact values (snippets/exercises/off_policy.py)."""
-import contextlib
-import io
 import math
 
 import numpy as np
@@ -12,15 +10,9 @@ from exercises import off_policy as ex
 from off_policy import older_policies
 from policy_gradient import (all_trajectories, exact_gradient, exact_objective, policy, score, small_mdp,
                              trajectory_log_prob)
+from exercise_pages import verdict
 
 THETA = np.array([[0.3, -0.2], [0.0, 0.5], [-0.4, 0.1]])
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

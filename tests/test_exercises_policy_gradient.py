@@ -1,7 +1,5 @@
 """The policy-gradient page's checkers: the reference solutions pass, typical wrong answers fail with
 the message that names their mistake, in both languages (snippets/exercises/policy_gradient.py)."""
-import contextlib
-import io
 import itertools
 from types import SimpleNamespace
 
@@ -10,19 +8,13 @@ import pytest
 import torch
 
 from exercises import policy_gradient as ex
+from exercise_pages import verdict
 
 LANGS = ["en", "zh"]
 P0 = np.array([0.6, 0.3, 0.1])
 P = np.array([[[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]],
               [[0.5, 0.4, 0.1], [0.2, 0.2, 0.6]],
               [[0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]])
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
 
 
 def softmax(theta):

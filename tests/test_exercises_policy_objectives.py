@@ -1,22 +1,14 @@
 """The policy-objectives page's checkers: the reference solutions pass, typical wrong answers fail
 with the message that names their mistake, in both languages (snippets/exercises/policy_objectives.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
 import torch
 
 from exercises import policy_objectives as ex
+from exercise_pages import verdict
 
 LANGS = ["en", "zh"]
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
 
 
 # stationary_by_eigenvector

@@ -1,20 +1,12 @@
 """The reparameterisation page's checkers: the reference solutions pass, typical wrong answers fail with
 the message that names their mistake, in both languages (snippets/exercises/reparameterisation.py)."""
-import contextlib
-import io
 import math
 
 import numpy as np
 import pytest
 
 from exercises import reparameterisation as ex
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,21 +1,13 @@
 """The short-corridor page's exercises: the reference solution passes its checker, typical wrong answers
 fail with the message that names their mistake, in both languages, and the derivations' code agrees
 with exact values (snippets/exercises/short_corridor.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
 import torch
 
 from exercises import short_corridor as ex
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,8 +1,6 @@
 """The where-the-notes-end page's exercises: the reference solution passes its checker, typical wrong
 answers fail with the message that names their mistake, in both languages, and the derivations'
 results hold against exact values (snippets/exercises/vanilla_variance.py)."""
-import contextlib
-import io
 import itertools
 
 import numpy as np
@@ -11,13 +9,7 @@ import pytest
 from exercises import vanilla_variance as ex
 from policy_gradient import policy, score
 from vanilla_variance import episodic_mdp
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 def _squared_deviations(terms):

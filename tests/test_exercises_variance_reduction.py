@@ -1,20 +1,12 @@
 """The variance-reduction page's exercises: the reference solutions pass their checkers, typical wrong
 answers fail with the message that names their mistake, in both languages, and the derivations' code
 agrees with exact values (snippets/exercises/variance_reduction.py)."""
-import contextlib
-import io
 
 import numpy as np
 import pytest
 
 from exercises import variance_reduction as ex
-
-
-def verdict(check, answer, lang):
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        passed = check(answer, lang=lang)
-    return passed, said.getvalue()
+from exercise_pages import verdict
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
