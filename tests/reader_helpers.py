@@ -136,6 +136,7 @@ class Record:
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    layout_shift: float | None = None  # what moved on screen while the page loaded (CLS), before the checks
 
 
 class Recorder:
@@ -143,6 +144,7 @@ class Recorder:
 
     def __init__(self, page):
         self.page = page
+        page.add_init_script(LAYOUT_SHIFT_OBSERVER_JS)
         self.current: Record | None = None
         page.on("console", self._console)
         page.on("pageerror", lambda error: self._add("console_errors", f"uncaught: {error}"))
@@ -176,16 +178,21 @@ class Recorder:
 
 
 # A page is ready to be read when it has loaded, its fonts are in and Material has given every code
-# block its copy button (Material adds them after `load`; notebook outputs of printed text get none).
+# block on the screen its copy button. Material adds a block's button when the block first scrolls into
+# view (feature content.lazy in mkdocs.yml); notebook outputs of printed text get none.
 COPY_BUTTON = '[data-md-type="copy"], .md-clipboard, [data-clipboard-target], [data-clipboard-text]'
+WITHOUT_BUTTON_JS = r"""(copyButton, onScreen) => {
+  const printed = pre => { const o = pre.closest('.jp-OutputArea-output');
+    return !!o && (o.matches('.jp-RenderedText') || /text\/plain|stdout|stderr/.test(o.getAttribute('data-mime-type') || '')); };
+  const seen = pre => { const box = pre.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; };
+  return [...document.querySelectorAll('article pre')].filter(pre => !printed(pre) && pre.querySelector('code')
+    && !pre.querySelector(copyButton) && pre.checkVisibility() && (!onScreen || seen(pre)));
+}"""
 READY_JS = r"""(copyButton) => {
   if (document.readyState !== 'complete' || document.fonts.status !== 'loaded') return false;
   if (!document.documentElement.hasAttribute('data-formulas-measured')) return false;  // docs/assets/site.js ran
-  const printed = pre => { const o = pre.closest('.jp-OutputArea-output');
-    return !!o && (o.matches('.jp-RenderedText') || /text\/plain|stdout|stderr/.test(o.getAttribute('data-mime-type') || '')); };
-  const waiting = [...document.querySelectorAll('article pre')].filter(pre => !printed(pre) && pre.querySelector('code') && !pre.querySelector(copyButton));
-  return waiting.length === 0;
-}"""
+  return (%s)(copyButton, true).length === 0;
+}""" % WITHOUT_BUTTON_JS
 READY_TIMEOUT_MS = 30_000
 
 
@@ -205,18 +212,67 @@ RENDER_ALL_JS = r"""() => {
 }"""
 
 
+# The sum of the page's layout shifts (text or formulas moving on the reader's screen while the page
+# loads, as Lighthouse's CLS counts them), from an observer set up before the page's first byte: what it
+# has not been handed yet, takeRecords() returns, so the sum is complete when it is read.
+LAYOUT_SHIFT_OBSERVER_JS = r"""(() => {
+  const shifts = window.__readerLayoutShift = {sum: 0, observer: null};
+  // Every shift counts: nothing is typed or tapped while a page loads here, yet Chromium marks the
+  // shifts of an emulated phone `hadRecentInput`.
+  const add = entries => { for (const e of entries) shifts.sum += e.value; };
+  shifts.observer = new PerformanceObserver(list => add(list.getEntries()));
+  shifts.observer.observe({type: 'layout-shift', buffered: true});
+  shifts.read = () => { add(shifts.observer.takeRecords()); return shifts.sum; };
+})();"""
+
+
+def layout_shift(page) -> float:
+    """Read once the page has painted and drawn two more frames: a block drawn at a guessed size in one
+    frame is drawn at its own size in the next, and that move is what this catches."""
+    page.wait_for_function("performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')",
+                           timeout=READY_TIMEOUT_MS, polling="raf")
+    return page.evaluate("""() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
+                            .then(() => window.__readerLayoutShift.read())""")
+
+
 def wait_until_ready(page, render_all: bool = True) -> None:
     try:
         page.wait_for_function(READY_JS, arg=COPY_BUTTON, timeout=READY_TIMEOUT_MS, polling=100)
     except Exception as error:
-        missing = page.evaluate(r"""(copyButton) => [...document.querySelectorAll('article pre')]
-            .filter(pre => pre.querySelector('code') && !pre.querySelector(copyButton)).length""", COPY_BUTTON)
+        missing = page.evaluate(f"(copyButton) => ({WITHOUT_BUTTON_JS})(copyButton, true).length", COPY_BUTTON)
         measured = page.evaluate("document.documentElement.hasAttribute('data-formulas-measured')")
         raise NotReady(f"{page.url}: not ready after {READY_TIMEOUT_MS / 1000:.0f} s (fonts "
-                       f"{page.evaluate('document.fonts.status')}, {missing} code blocks without a copy button, "
+                       f"{page.evaluate('document.fonts.status')}, {missing} code blocks on screen without a copy button, "
                        f"wide formulas {'' if measured else 'not '}measured by docs/assets/site.js)") from error
     if render_all:
         page.evaluate(RENDER_ALL_JS)
+
+
+# Every code block the reader can reach (open boxes, every content tab) comes into view at once in a
+# viewport as tall as the page, as it would while the reader scrolls through it and clicks each tab; a
+# block still without its button then (the page grew as blocks rendered) is scrolled to.
+SHOW_EVERY_TAB = "reader-shows-every-tab"
+SHOW_EVERY_TAB_JS = r"""(id) => { const style = document.createElement('style'); style.id = id;
+  style.textContent = '.md-typeset .tabbed-block { display: block !important; }'; document.head.append(style); }"""
+EVERY_BUTTON_JS = r"""(copyButton) => { const missing = (%s)(copyButton, false);
+  if (missing.length) missing[0].scrollIntoView(); return missing.length === 0; }""" % WITHOUT_BUTTON_JS
+
+
+def reveal_code_blocks(page) -> None:
+    """Scroll every code block shown into view, so that Material gives each its copy button."""
+    size = page.viewport_size
+    page.evaluate(SHOW_EVERY_TAB_JS, SHOW_EVERY_TAB)
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], page.evaluate("document.documentElement.scrollHeight"))})
+    try:
+        page.wait_for_function(EVERY_BUTTON_JS, arg=COPY_BUTTON, timeout=READY_TIMEOUT_MS, polling="raf")
+    except Exception as error:
+        missing = page.evaluate(f"(copyButton) => ({WITHOUT_BUTTON_JS})(copyButton, false).length", COPY_BUTTON)
+        raise NotReady(f"{page.url}: {missing} code blocks still without a copy button "
+                       f"{READY_TIMEOUT_MS / 1000:.0f} s after they came into view") from error
+    finally:
+        page.set_viewport_size(size)
+        page.evaluate("(id) => document.getElementById(id)?.remove()", SHOW_EVERY_TAB)
+        page.evaluate("window.scrollTo(0, 0)")
 
 
 def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True) -> Record:
@@ -231,7 +287,9 @@ def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = Tru
         with page.expect_navigation(wait_until="load"):
             action()
     if scripts:
-        wait_until_ready(page)
+        wait_until_ready(page, render_all=False)
+        record.layout_shift = layout_shift(page)
+        page.evaluate(RENDER_ALL_JS)
     return record
 
 
@@ -500,10 +558,10 @@ def image_problems(page) -> tuple[list[str], list[dict]]:
 # ------------------------------------------------------------------------------------------------
 # Code blocks and what the copy button copies
 # ------------------------------------------------------------------------------------------------
+# A reader opens a folded box (an exercise's checker or solution) before copying its code; closed, its
+# code has no rendered text to copy.
+OPEN_BOXES_JS = "() => document.querySelectorAll('article details:not([open])').forEach(box => { box.open = true; })"
 CODE_JS = r"""() => {
-// a reader opens a folded box (an exercise's checker or solution) before copying its code; closed,
-// its code has no rendered text to copy
-document.querySelectorAll('article details:not([open])').forEach(box => { box.open = true; });
 return [...document.querySelectorAll('article pre')].map(pre => {
   const output = pre.closest('.jp-OutputArea-output');
   const mime = output ? (output.getAttribute('data-mime-type') || '') : '';
@@ -564,6 +622,8 @@ class CodeBlock:
 def code_blocks(page, name: str) -> tuple[list[CodeBlock], int]:
     """The page's code blocks (notebook cell outputs excluded, counted) and what a reader copies."""
     blocks, outputs = [], 0
+    page.evaluate(OPEN_BOXES_JS)
+    reveal_code_blocks(page)
     for found in page.evaluate(CODE_JS):
         if found["isOutput"]:
             outputs += 1

@@ -286,3 +286,45 @@ def test_a_notebook_runs_again_only_when_its_code_or_the_snippets_change(tmp_pat
         run("Prose.", code="raise RuntimeError('diverged')")
     with pytest.raises(CellExecutionError):                           # a failed run left nothing to reuse
         run("Other prose.", code="raise RuntimeError('diverged')")
+
+
+def test_code_blocks_say_how_many_lines_they_have():
+    import page_weight
+
+    html = ('<div class="highlight"><pre><span></span><code>a = 1\nb = 2\n</code></pre></div>'
+            '<pre><code class="language-python">x\n\ny</code></pre><pre>no code element</pre>')
+    counted = page_weight.count_code_lines(html)
+    assert counted.count('style="--code-lines: 2"') == 1 and counted.count('style="--code-lines: 3"') == 1
+    assert '<pre>no code element</pre>' in counted
+    assert page_weight.count_code_lines(counted) == counted   # a second pass (a rebuild) changes nothing
+
+
+def test_the_palette_rule_that_restyles_every_element_is_dropped_and_a_changed_one_named(tmp_path):
+    import page_weight
+    from mkdocs.exceptions import PluginError
+
+    stylesheet = tmp_path / "palette.x.min.css"
+    rule = ("[data-md-color-switching] *,[data-md-color-switching] :after,"
+            "[data-md-color-switching] :before{transition-duration:0s!important}")
+    stylesheet.write_text(f"a{{color:red}}{rule}b{{color:blue}}", encoding="utf-8")
+    page_weight.drop_palette_switching_rule(stylesheet)
+    assert stylesheet.read_text(encoding="utf-8") == "a{color:red}b{color:blue}"
+    stylesheet.write_text("[data-md-color-switching] *{transition:none}", encoding="utf-8")
+    with pytest.raises(PluginError, match="palette.x.min.css.*SWITCHING_RULE"):
+        page_weight.drop_palette_switching_rule(stylesheet)
+
+
+def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
+    import page_weight
+
+    paragraph = "<p>" + "word " * 180 + '<span class="katex"><span class="katex-mathml">' + "hidden " * 500 + "</span></span></p>\n"
+    html = "<h1>Title</h1>\n" + paragraph * 12 + "<h2>Next</h2>\n<ul><li>item</li></ul>\n"
+    marked = page_weight.mark_text_below_first_screens(html)
+    lines = marked.splitlines()
+    # 180 words of 5 characters: 20 lines of a phone's column, 528 px; MathML text is not drawn.
+    first_marked = next(i for i, line in enumerate(lines) if "below-first-screens" in line)
+    assert first_marked == 1 + 5 and lines[-2] == "<h2>Next</h2>" and lines[-1] == "<ul><li>item</li></ul>"
+    assert all("below-first-screens" in line for line in lines[first_marked:-2])
+    chinese = "<p>" + "字" * 900 + "</p>\n"    # a CJK character is twice as wide: the same height as 1800 letters
+    chinese_lines = page_weight.mark_text_below_first_screens(chinese * 6).splitlines()
+    assert chinese_lines[2] == chinese.strip() and chinese_lines[3].startswith('<p class="below-first-screens">')

@@ -93,12 +93,13 @@ def phone(browser):  # noqa: F811
     context.close()
 
 
-# Formulas and code shown (not in a closed <details> or a tab not chosen) two screens or more below the
-# top: how many there are, and how many of them are rendered all the same. (Code in content tabs is
-# always rendered: see docs/assets/site.css.)
+# Formulas and code shown (not in a closed <details> or a tab not chosen) three screens or more below the
+# top: how many there are, and how many of them are rendered all the same. (Chromium draws blocks near
+# the screen too, and where a block lies is a guess until the text above it is drawn: two screens
+# down, a block was once drawn before the reader came near.)
 FAR_BLOCKS_JS = """() => {
-  const far = [...document.querySelectorAll('.md-typeset .katex-display, .md-typeset :not(.tabbed-block) > .highlight > pre')]
-    .filter(block => block.checkVisibility() && block.getBoundingClientRect().top > 2 * innerHeight);
+  const far = [...document.querySelectorAll('.md-typeset .katex-display, .md-typeset .highlight > pre')]
+    .filter(block => block.checkVisibility() && block.getBoundingClientRect().top > 3 * innerHeight);
   return {far: far.length, rendered: far.filter(block => block.firstElementChild.checkVisibility({contentVisibilityAuto: true})).length};
 }"""
 LAST_SHOWN_DISPLAY = """[...document.querySelectorAll('.md-typeset .katex-display')].filter(d => d.checkVisibility()).pop()"""
@@ -149,3 +150,41 @@ def test_a_wide_formula_off_screen_becomes_a_tab_stop_when_the_reader_comes_to_i
     assert not phone.evaluate(f"{last}.firstElementChild.checkVisibility({{contentVisibilityAuto: true}})")
     phone.evaluate(f"{last}.scrollIntoView()")
     phone.wait_for_function(f"{last}.getAttribute('tabindex') === '0'")  # docs/assets/site.js
+
+
+# A skipped code block keeps the height it takes once drawn (hooks/page_weight.py counts its lines,
+# docs/assets/site.css turns them into a height): nothing moves when the reader scrolls to it, and the
+# geometry accessibility checkers read has no code overflowing its box onto the text after it.
+CODE_HEIGHTS_JS = """() => [...document.querySelectorAll('.md-typeset .highlight > pre')].filter(pre => pre.checkVisibility())
+  .map(pre => ({height: pre.getBoundingClientRect().height, drawn: pre.firstElementChild.checkVisibility({contentVisibilityAuto: true})}))"""
+WRONG_LINE_COUNT = "<style>.md-typeset .highlight > pre { --code-lines: 3 !important; }</style></head>"
+
+
+def code_heights_skipped_and_drawn(browser, base: str, width: int, edit=None) -> tuple[list, list]:  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        if edit:
+            page.route("**/policy-gradient/", lambda route: route.fulfill(response=(r := route.fetch()), body=edit(r.text())))
+        page.goto(rh.page_url(base, "en", LONG_PAGE), wait_until="load")
+        rh.wait_until_ready(page, render_all=False)
+        skipped = page.evaluate(CODE_HEIGHTS_JS)
+        page.evaluate(rh.RENDER_ALL_JS)
+        page.wait_for_function(f"() => ({CODE_HEIGHTS_JS})().every(block => block.drawn)")
+        return skipped, page.evaluate(CODE_HEIGHTS_JS)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_skipped_code_block_keeps_the_height_it_takes(browser, site_server, width):  # noqa: F811
+    skipped, drawn = code_heights_skipped_and_drawn(browser, site_server.base, width)
+    assert sum(not block["drawn"] for block in skipped) >= 10
+    # within a pixel: the drawn lines land on device pixels, the kept height is their exact sum
+    assert [round(a["height"] - b["height"], 1) for a, b in zip(skipped, drawn) if abs(a["height"] - b["height"]) >= 1] == []
+
+
+def test_a_wrong_line_count_is_caught(browser, site_server):  # noqa: F811
+    skipped, drawn = code_heights_skipped_and_drawn(browser, site_server.base, 390,
+                                                    edit=lambda html: html.replace("</head>", WRONG_LINE_COUNT, 1))
+    assert sum(abs(a["height"] - b["height"]) >= 1 for a, b in zip(skipped, drawn)) >= 10

@@ -1,0 +1,151 @@
+"""Less work for a phone's main thread while a page loads (issue 15; measured with
+benchmarks/lighthouse_pages.py and Chromium traces).
+
+- Every code block says how many lines it has (`<pre style="--code-lines: 18">`). A code block off
+  screen is skipped until the reader comes near it (content-visibility in docs/assets/site.css), and
+  code never wraps, so its height is known without laying it out: the space it keeps is exactly the
+  space it takes. (A rough guess made the skipped code overflow its box in the geometry that
+  accessibility checkers read, and axe misread the contrast of text drawn after it.)
+- Text far below the first screen is marked (`class="below-first-screens"`) so that docs/assets/site.css
+  skips it until the reader comes near. Whether a block is on the first screen cannot be known before
+  layout; its place is estimated here for a phone (a 358 px column), and only blocks estimated three
+  phone screens down or more are marked: a skipped block on the first screen is drawn at a guessed size
+  in the first frame and at its own in the next, which moves what follows (layout shift 0.13).
+- Material's palette stylesheet switches transitions off for every element while the palette script
+  runs (`[data-md-color-switching] *`). The script runs on every load, so that rule made Chromium
+  restyle the whole page twice more (6 whole-page restyles of 11,000 elements instead of 4 on the
+  policy-gradient page). Without it, toggling dark mode lets Material's 0.125-0.25 s colour
+  transitions play; nothing else changes.
+"""
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+CODE_BLOCK = re.compile(r"<pre(?P<attributes>[^>]*)>(?P<body>(?:<span></span>)?<code[^>]*>(?P<code>.*?)</code></pre>)", re.S)
+SWITCHING_RULE = re.compile(r"\[data-md-color-switching\] \*,\[data-md-color-switching\] :after,"
+                            r"\[data-md-color-switching\] :before\{transition-duration:0s!important\}")
+
+
+def count_code_lines(html: str) -> str:
+    def with_lines(match: re.Match) -> str:
+        if "style=" in match["attributes"]:
+            return match[0]
+        lines = match["code"].rstrip("\n").count("\n") + 1
+        return f'<pre{match["attributes"]} style="--code-lines: {lines}">{match["body"]}'
+    return CODE_BLOCK.sub(with_lines, html)
+
+
+def drop_palette_switching_rule(stylesheet: Path) -> None:
+    css = stylesheet.read_text(encoding="utf-8")
+    kept = SWITCHING_RULE.sub("", css)
+    if "data-md-color-switching" in kept:
+        raise PluginError(f"{stylesheet}: Material's rule for [data-md-color-switching] is no longer the one "
+                          "hooks/page_weight.py drops; read the new rule and update SWITCHING_RULE")
+    if kept != css:
+        stylesheet.write_text(kept, encoding="utf-8")
+
+
+# A phone's text column: 358 px of 16 px text, 1.6 lines high; a CJK character is 1 em wide, other
+# characters about half that. Code: 19.04 px a line and 21 px of padding (docs/assets/site.css).
+COLUMN_EM, LINE_PX, CODE_LINE_PX = 358 / 16, 16 * 1.6, 19.04
+PHONE_SCREEN_PX = 844
+MARK_FROM_PX = 3 * PHONE_SCREEN_PX
+TEXT_BLOCKS = {"p"}   # lists and tables hold margins of their own children (docs/assets/site.css)
+FIXED_HEIGHT_PX = {"h1": 80, "h2": 70, "h3": 55, "h4": 45, "details": 60, "hr": 40}
+
+
+class _TopLevelBlocks(HTMLParser):
+    """The page content's top-level elements: tag, where the start tag is, and the text a reader sees
+    (KaTeX's MathML copy and TeX annotation left out), with the code lines of a highlighted block."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self.blocks: list[dict] = []
+        self.depth = 0
+        self.hidden_depth: int | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col"}:
+            if self.depth == 0:
+                self._open(tag, attrs)
+            return
+        if self.depth == 0:
+            self._open(tag, attrs)
+        self.depth += 1
+        classes = (dict(attrs).get("class") or "").split()
+        if self.hidden_depth is None and ("katex-mathml" in classes or tag == "annotation"):
+            self.hidden_depth = self.depth
+
+    def _open(self, tag, attrs):
+        line, column = self.getpos()
+        self.blocks.append({"tag": tag, "offset": self.line_starts[line - 1] + column, "text": "",
+                            "classes": (dict(attrs).get("class") or "").split()})
+
+    def handle_endtag(self, tag):
+        if tag in {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col"}:
+            return
+        if self.hidden_depth == self.depth:
+            self.hidden_depth = None
+        self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data):
+        if self.blocks and self.depth > 0 and self.hidden_depth is None:
+            self.blocks[-1]["text"] += data
+
+
+def estimated_height_px(block: dict) -> float:
+    tag, text = block["tag"], block["text"]
+    if tag in FIXED_HEIGHT_PX:
+        return FIXED_HEIGHT_PX[tag]
+    if "highlight" in block["classes"]:
+        return (text.rstrip("\n").count("\n") + 1) * CODE_LINE_PX + 21 + 40   # + its title
+    if "arithmatex" in block["classes"]:
+        return 90
+    width_em = sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in " ".join(text.split()))
+    return max(1, math.ceil(width_em / COLUMN_EM)) * LINE_PX + 16
+
+
+def mark_text_below_first_screens(html: str) -> str:
+    """Give the top-level paragraphs estimated three phone screens down the class `below-first-screens`."""
+    parser = _TopLevelBlocks(html)
+    parser.feed(html)
+    parser.close()
+    top, marked = 0.0, []
+    for block in parser.blocks:
+        if top >= MARK_FROM_PX and block["tag"] in TEXT_BLOCKS:
+            marked.append(block["offset"])
+        top += estimated_height_px(block)
+    for offset in reversed(marked):   # from the end, so the earlier offsets stay right
+        start_tag_end = html.index(">", offset)
+        start_tag = html[offset:start_tag_end]
+        if 'class="' in start_tag:
+            start_tag = start_tag.replace('class="', 'class="below-first-screens ', 1)
+        else:
+            start_tag += ' class="below-first-screens"'
+        html = html[:offset] + start_tag + html[start_tag_end:]
+    return html
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    if "jp-Notebook" in html:   # a notebook page: its cells are marked in docs/assets/site.css
+        return html
+    return mark_text_below_first_screens(html)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return count_code_lines(output)
+
+
+def on_post_build(config) -> None:
+    stylesheets = sorted((Path(config["site_dir"]) / "assets" / "stylesheets").glob("palette.*.min.css"))
+    if not stylesheets:
+        raise PluginError("hooks/page_weight.py: Material's palette stylesheet (assets/stylesheets/palette.*.min.css) "
+                          "is missing from the built site")
+    for stylesheet in stylesheets:
+        drop_palette_switching_rule(stylesheet)
