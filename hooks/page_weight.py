@@ -11,6 +11,11 @@ benchmarks/lighthouse_pages.py and Chromium traces).
   layout; its place is estimated here for a phone (a 358 px column), and only blocks estimated three
   phone screens down or more are marked: a skipped block on the first screen is drawn at a guessed size
   in the first frame and at its own in the next, which moves what follows (layout shift 0.13).
+- KaTeX's fonts are asked for with the page (`<link rel="preload">`), not after the first layout: the
+  two every formula uses on every page with formulas, and any other that a formula in the first two
+  phone screens uses (a big operator's Size1, a blackboard E's AMS...). Asked for late, a font arrived
+  after the formula was drawn in a fallback one: the formula grew and pushed the text below it down
+  (layout shift up to 0.22), and the first paragraph could not be painted until it came.
 - Material's palette stylesheet switches transitions off for every element while the palette script
   runs (`[data-md-color-switching] *`). The script runs on every load, so that rule made Chromium
   restyle the whole page twice more (6 whole-page restyles of 11,000 elements instead of 4 on the
@@ -25,6 +30,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+KATEX_STYLESHEET = Path(__file__).resolve().parent.parent / "node_modules" / "katex" / "dist" / "katex.min.css"
 
 CODE_BLOCK = re.compile(r"<pre(?P<attributes>[^>]*)>(?P<body>(?:<span></span>)?<code[^>]*>(?P<code>.*?)</code></pre>)", re.S)
 SWITCHING_RULE = re.compile(r"\[data-md-color-switching\] \*,\[data-md-color-switching\] :after,"
@@ -132,6 +140,80 @@ def mark_text_below_first_screens(html: str) -> str:
     return html
 
 
+ALWAYS_PRELOADED = ("Main-Regular", "Math-Italic")   # the text and the variables of every formula
+FONTS_FROM_PX = 2 * PHONE_SCREEN_PX
+ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+CLASSES = re.compile(r'class="([^"]+)"')
+NOTEBOOK_CELL = re.compile(r'<div class="jp-Cell ')
+
+
+def katex_font_rules(css: str) -> list[tuple[frozenset, str]]:
+    """(classes an element needs, the KaTeX font file it is drawn in), from KaTeX's own stylesheet."""
+    faces = {}
+    for face in re.findall(r"@font-face\{([^}]*)\}", css):
+        family = re.search(r'font-family:"?(KaTeX_\w+)', face)[1]
+        style = re.search(r"font-style:(\w+)", face)[1]
+        weight = re.search(r"font-weight:(\d+)", face)[1]
+        faces[family, style, weight] = re.search(r"fonts/KaTeX_([\w-]+)\.woff2", face)[1]
+    rules = []
+    for rule in css.split("}"):
+        selectors, _, declarations = rule.partition("{")
+        if "@" in selectors or not re.search(r'font-family:"?KaTeX_', declarations):
+            continue
+        family = re.search(r'font-family:"?(KaTeX_\w+)', declarations)[1]
+        style = "italic" if "font-style:italic" in declarations else "normal"
+        weight = "700" if re.search(r"font-weight:(700|bold)", declarations) else "400"
+        font = faces.get((family, style, weight))
+        for selector in selectors.split(","):
+            last = re.split(r"[ >]+", selector.strip())[-1]
+            classes = frozenset(re.findall(r"\.([\w-]+)", last))
+            if font and classes and selector.strip().startswith(".katex "):
+                rules.append((classes, font))
+    return rules
+
+
+_font_rules: list[tuple[frozenset, str]] | None = None
+
+
+def first_screen_fonts(article: str) -> list[str]:
+    """KaTeX fonts the formulas in the article's first two phone screens (estimated) are drawn in."""
+    global _font_rules
+    if 'class="katex' not in article:
+        return []
+    if _font_rules is None:
+        _font_rules = katex_font_rules(KATEX_STYLESHEET.read_text(encoding="utf-8"))
+    if "jp-Notebook" in article:   # a notebook page is one block: its cells are its blocks
+        starts = [match.start() for match in NOTEBOOK_CELL.finditer(article)] + [len(article)]
+        blocks = []
+        for start, stop in zip(starts, starts[1:]):
+            parser = _TopLevelBlocks(article[start:stop])
+            parser.feed(article[start:stop])
+            blocks += [{**block, "offset": start + block["offset"]} for block in parser.blocks[:1]]
+    else:
+        parser = _TopLevelBlocks(article)
+        parser.feed(article)
+        blocks = parser.blocks
+    top, end = 0.0, len(article)
+    for block in blocks:
+        if top >= FONTS_FROM_PX:
+            end = block["offset"]
+            break
+        top += estimated_height_px(block)
+    used = set(ALWAYS_PRELOADED)
+    for found in CLASSES.findall(article, 0, end):
+        classes = set(found.split())
+        used.update(font for needed, font in _font_rules if needed <= classes)
+    return sorted(used, key=lambda font: (font not in ALWAYS_PRELOADED, font))
+
+
+def preload_fonts(output: str, page_url: str) -> str:
+    article = ARTICLE.search(output)
+    fonts = first_screen_fonts(article[2]) if article else []
+    links = "".join(f'\n  <link rel="preload" href="{get_relative_url(f"assets/katex/fonts/KaTeX_{font}.woff2", page_url)}" '
+                    'as="font" type="font/woff2" crossorigin>' for font in fonts)
+    return output.replace("</head>", links + "\n</head>", 1) if links else output
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if "jp-Notebook" in html:   # a notebook page: its cells are marked in docs/assets/site.css
         return html
@@ -139,7 +221,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return count_code_lines(output)
+    return preload_fonts(count_code_lines(output), page.url)
 
 
 def on_post_build(config) -> None:

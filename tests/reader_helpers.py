@@ -441,6 +441,31 @@ LAYOUT_JS = r"""() => {
 }"""
 
 
+# KaTeX fonts that formulas on the screen are drawn in but the page did not ask for with itself
+# (hooks/page_weight.py writes the preloads): asked for only after the first layout, such a font arrives
+# when its formula has been drawn in a fallback and moves the text below it.
+UNASKED_FONTS_JS = r"""() => {
+  const asked = new Set([...document.querySelectorAll('link[rel=preload][as=font]')]
+    .map(link => (link.href.match(/KaTeX_([\w-]+)\.woff2$/) || [])[1]).filter(Boolean));
+  const used = new Set();
+  for (const e of document.querySelectorAll('.katex-html *')) {
+    if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const box = e.getBoundingClientRect();
+    if (box.bottom <= 0 || box.top >= innerHeight || !e.checkVisibility()) continue;
+    const style = getComputedStyle(e);
+    const family = style.fontFamily.split(',')[0].replace(/"/g, '').trim();
+    if (!family.startsWith('KaTeX_')) continue;
+    const bold = parseInt(style.fontWeight, 10) >= 600, italic = style.fontStyle === 'italic';
+    used.add(family.slice(6) + '-' + (bold ? (italic ? 'BoldItalic' : 'Bold') : (italic ? 'Italic' : 'Regular')));
+  }
+  return [...used].filter(font => !asked.has(font)).sort();
+}"""
+
+
+def unasked_fonts(page) -> list[str]:
+    return page.evaluate(UNASKED_FONTS_JS)
+
+
 def layout_problems(page) -> list[str]:
     """What a reader cannot see whole at this viewport: formulas and code cut off, numbers over formulas."""
     return page.evaluate(LAYOUT_JS)

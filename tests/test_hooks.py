@@ -328,3 +328,19 @@ def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
     chinese = "<p>" + "字" * 900 + "</p>\n"    # a CJK character is twice as wide: the same height as 1800 letters
     chinese_lines = page_weight.mark_text_below_first_screens(chinese * 6).splitlines()
     assert chinese_lines[2] == chinese.strip() and chinese_lines[3].startswith('<p class="below-first-screens">')
+
+
+def test_fonts_of_formulas_on_the_first_screens_are_asked_for_with_the_page_and_no_others():
+    import page_weight
+
+    rules = dict((tuple(sorted(classes)), font) for classes, font in
+                 page_weight.katex_font_rules(page_weight.KATEX_STYLESHEET.read_text(encoding="utf-8")))
+    assert rules[("mathbb",)] == "AMS-Regular" and rules[("delimsizing", "size1")] == "Size1-Regular"
+    assert rules[("boldsymbol",)] == "Math-BoldItalic"
+    blackboard = '<p><span class="katex"><span class="mord mathbb">E</span></span></p>\n'
+    filler = "<p>" + "word " * 180 + "</p>\n"   # 554 px of a phone's column each
+    assert page_weight.first_screen_fonts(blackboard + filler * 8) == ["Main-Regular", "Math-Italic", "AMS-Regular"]
+    assert page_weight.first_screen_fonts('<p><span class="katex">x</span></p>' + filler * 4 + blackboard) == ["Main-Regular", "Math-Italic"]
+    assert page_weight.first_screen_fonts(filler) == []
+    page = '<html><head><title>t</title></head><body><article class="md-content__inner md-typeset">' + blackboard + "</article></body></html>"
+    assert page_weight.preload_fonts(page, "a/b/").count('<link rel="preload" href="../../assets/katex/fonts/KaTeX_') == 3

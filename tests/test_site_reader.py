@@ -66,6 +66,7 @@ class PageReading:
     arrived_from_twin: str | None = None   # where the twin's language selector led
     layout: dict[int, list[str]] = field(default_factory=dict)  # viewport width -> what is cut off or overlaps
     phone_layout_shift: float | None = None  # what moved on a phone's screen while the page loaded
+    unasked_fonts: dict[int, list[str]] = field(default_factory=dict)  # viewport width -> KaTeX fonts not preloaded
     english_interface: list[str] = field(default_factory=list)
     downloads: list[dict] = field(default_factory=list)   # the notebook buttons (test_site_notebooks.py)
     errors: list[str] = field(default_factory=list)  # a step that could not run at all
@@ -148,6 +149,7 @@ class Reader:
             if record:
                 reading.records.append(record)
                 reading.phone_layout_shift = record.layout_shift
+                reading.unasked_fonts[PHONE_WIDTH] = self._step(reading, "fonts", lambda: rh.unasked_fonts(self.phone_page))
                 reading.layout[PHONE_WIDTH] = self._step(reading, "layout", lambda: rh.layout_problems(self.phone_page)) or []
         # JavaScript off.
         for reading in (en, zh):
@@ -162,6 +164,7 @@ class Reader:
 
     def _inspect(self, reading: PageReading) -> None:
         p = self.js_page
+        reading.unasked_fonts[DESKTOP_WIDTH] = self._step(reading, "fonts", lambda: rh.unasked_fonts(p))
         found = self._step(reading, "formulas", lambda: rh.math_problems(p, markdown(reading.lang, reading.page)))
         if found:
             reading.math, reading.math_found = found
@@ -323,6 +326,13 @@ def test_nothing_moves_while_the_page_loads(reader, lang, page):
     assert reading.phone_layout_shift is not None and reading.phone_layout_shift <= LAYOUT_SHIFT_LIMIT, reading.phone_layout_shift
     desktop = [record.layout_shift for record in reading.records[:1]]   # loaded (or reached from its twin) at 1280 px
     assert desktop and all(shift is not None and shift <= LAYOUT_SHIFT_LIMIT for shift in desktop), desktop
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_the_first_screen_s_formula_fonts_come_with_the_page(reader, lang, page):
+    reading = reader.read(lang, page)
+    assert no_step_errors(reading, "fonts") == []
+    assert reading.unasked_fonts == {PHONE_WIDTH: [], DESKTOP_WIDTH: []}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -634,6 +644,11 @@ def test_broken_first_screen_drawn_at_a_guessed_size_is_caught(broken):
     skip_text = "<style>.md-typeset > p { content-visibility: auto; contain-intrinsic-size: auto 1px; }</style></head>"
     _, record, _ = broken("shift", lambda h: h.replace("</head>", skip_text, 1))
     assert record.layout_shift > LAYOUT_SHIFT_LIMIT
+
+
+def test_broken_font_preloads_are_caught(broken):
+    page, _, _ = broken("fonts", lambda h: re.sub(r'<link rel="preload" href="[^"]*KaTeX_[^"]*"[^>]*>', "", h))
+    assert {"Main-Regular", "Math-Italic"} <= set(rh.unasked_fonts(page))
 
 
 def test_broken_interface_text_is_caught(broken):
