@@ -248,21 +248,21 @@ def wait_until_ready(page, render_all: bool = True) -> None:
         page.evaluate(RENDER_ALL_JS)
 
 
-# Every code block the reader can reach (open boxes, every content tab) comes into view at once in a
-# viewport as tall as the page, as it would while the reader scrolls through it and clicks each tab; a
-# block still without its button then (the page grew as blocks rendered) is scrolled to.
+# Every code block the reader can reach (open boxes, every content tab) is scrolled into view, as the
+# reader scrolls through the page and clicks each tab: the first block still without its button on each
+# animation frame, so that the blocks that share a screen with it get theirs on the same frame.
 SHOW_EVERY_TAB = "reader-shows-every-tab"
 SHOW_EVERY_TAB_JS = r"""(id) => { const style = document.createElement('style'); style.id = id;
   style.textContent = '.md-typeset .tabbed-block { display: block !important; }'; document.head.append(style); }"""
 EVERY_BUTTON_JS = r"""(copyButton) => { const missing = (%s)(copyButton, false);
-  if (missing.length) missing[0].scrollIntoView(); return missing.length === 0; }""" % WITHOUT_BUTTON_JS
+  if (missing.length) missing[0].scrollIntoView({block: 'start'}); return missing.length === 0; }""" % WITHOUT_BUTTON_JS
 
 
 def reveal_code_blocks(page) -> None:
     """Scroll every code block shown into view, so that Material gives each its copy button."""
-    size = page.viewport_size
+    if page.evaluate(f"(copyButton) => ({WITHOUT_BUTTON_JS})(copyButton, false).length", COPY_BUTTON) == 0:
+        return
     page.evaluate(SHOW_EVERY_TAB_JS, SHOW_EVERY_TAB)
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], page.evaluate("document.documentElement.scrollHeight"))})
     try:
         page.wait_for_function(EVERY_BUTTON_JS, arg=COPY_BUTTON, timeout=READY_TIMEOUT_MS, polling="raf")
     except Exception as error:
@@ -270,7 +270,6 @@ def reveal_code_blocks(page) -> None:
         raise NotReady(f"{page.url}: {missing} code blocks still without a copy button "
                        f"{READY_TIMEOUT_MS / 1000:.0f} s after they came into view") from error
     finally:
-        page.set_viewport_size(size)
         page.evaluate("(id) => document.getElementById(id)?.remove()", SHOW_EVERY_TAB)
         page.evaluate("window.scrollTo(0, 0)")
 
