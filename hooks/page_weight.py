@@ -67,6 +67,17 @@ TEXT_BLOCKS = {"p"}   # lists and tables hold margins of their own children (doc
 FIXED_HEIGHT_PX = {"h1": 80, "h2": 70, "h3": 55, "h4": 45, "details": 60, "hr": 40}
 
 
+ALWAYS_PRELOADED = ("Main-Regular", "Math-Italic")   # the text and the variables of every formula
+FONTS_FROM_PX = 2 * PHONE_SCREEN_PX
+ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+CLASSES = re.compile(r'class="([^"]+)"')
+NOTEBOOK_CELL = re.compile(r'<div class="jp-Cell ')
+MATHML = re.compile(r"<math.*?</math>", re.S)
+TAGS = re.compile(r"<[^>]+>")
+CONTAINER = re.compile(r"<(/?)(div|details|ul|ol|dl|table|blockquote|figure|section|aside|nav|p)\b")
+FIRST_SCREENS_END = "<!-- end of the first screens (hooks/page_weight.py) -->"
+
+
 class _TopLevelBlocks(HTMLParser):
     """The page content's top-level elements: tag, where the start tag is, and the text a reader sees
     (KaTeX's MathML copy and TeX annotation left out), with the code lines of a highlighted block."""
@@ -119,17 +130,54 @@ def estimated_height_px(block: dict) -> float:
     return max(1, math.ceil(width_em / COLUMN_EM)) * LINE_PX + 16
 
 
-def mark_text_below_first_screens(html: str) -> str:
-    """Give the top-level paragraphs estimated three phone screens down the class `below-first-screens`."""
+def first_blocks(html: str, chunk: int = 16_384) -> list[dict]:
+    """The top-level blocks as far as three phone screens and one block more (parsing all of a page's
+    HTML took 0.1-0.4 s a page)."""
     parser = _TopLevelBlocks(html)
-    parser.feed(html)
+    for start in range(0, len(html), chunk):
+        parser.feed(html[start:start + chunk])
+        complete = parser.blocks[:-1]   # the last one may still be open
+        if sum(estimated_height_px(block) for block in complete) >= MARK_FROM_PX + 1000:
+            return complete
     parser.close()
-    top, marked = 0.0, []
-    for block in parser.blocks:
-        if top >= MARK_FROM_PX and block["tag"] in TEXT_BLOCKS:
-            marked.append(block["offset"])
+    return parser.blocks
+
+
+def top_level_paragraphs(html: str, start: int) -> list[int]:
+    """Where the paragraphs outside any other block start, from `start` (a top-level boundary) on."""
+    depth, found = 0, []
+    for match in CONTAINER.finditer(html, start):
+        if match[1]:
+            depth -= 1
+            continue
+        if match[2] == "p" and depth == 0:
+            found.append(match.start())
+        depth += 1
+    return found
+
+
+def mark_first_screens(html: str) -> str:
+    """Give the top-level paragraphs estimated three phone screens down the class `below-first-screens`,
+    and put FIRST_SCREENS_END before the first block estimated two screens down (the fonts' cut-off)."""
+    if "jp-Notebook" in html:   # a notebook page is one block: its cells are its blocks (paragraphs: site.css)
+        starts = [match.start() for match in NOTEBOOK_CELL.finditer(html)] + [len(html)]
+        blocks = [{"tag": "div", "offset": start, "classes": [], "text": TAGS.sub(" ", MATHML.sub("", html[start:stop]))}
+                  for start, stop in zip(starts, starts[1:])]
+    else:
+        blocks = first_blocks(html)
+    top, edits, fonts_end = 0.0, [], None
+    for block in blocks:
+        if top >= FONTS_FROM_PX and fonts_end is None:
+            fonts_end = block["offset"]
+            edits.append((fonts_end, "end"))
+        if top >= MARK_FROM_PX:   # from here on only where the paragraphs start matters
+            edits += [(offset, "mark") for offset in top_level_paragraphs(html, block["offset"])]
+            break
         top += estimated_height_px(block)
-    for offset in reversed(marked):   # from the end, so the earlier offsets stay right
+    for offset, edit in sorted(edits, reverse=True):   # from the end, so the earlier offsets stay right
+        if edit == "end":
+            html = html[:offset] + FIRST_SCREENS_END + html[offset:]
+            continue
         start_tag_end = html.index(">", offset)
         start_tag = html[offset:start_tag_end]
         if 'class="' in start_tag:
@@ -138,13 +186,6 @@ def mark_text_below_first_screens(html: str) -> str:
             start_tag += ' class="below-first-screens"'
         html = html[:offset] + start_tag + html[start_tag_end:]
     return html
-
-
-ALWAYS_PRELOADED = ("Main-Regular", "Math-Italic")   # the text and the variables of every formula
-FONTS_FROM_PX = 2 * PHONE_SCREEN_PX
-ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
-CLASSES = re.compile(r'class="([^"]+)"')
-NOTEBOOK_CELL = re.compile(r'<div class="jp-Cell ')
 
 
 def katex_font_rules(css: str) -> list[tuple[frozenset, str]]:
@@ -176,31 +217,15 @@ _font_rules: list[tuple[frozenset, str]] | None = None
 
 
 def first_screen_fonts(article: str) -> list[str]:
-    """KaTeX fonts the formulas in the article's first two phone screens (estimated) are drawn in."""
+    """KaTeX fonts the formulas before FIRST_SCREENS_END (two phone screens, estimated) are drawn in."""
     global _font_rules
     if 'class="katex' not in article:
         return []
     if _font_rules is None:
         _font_rules = katex_font_rules(KATEX_STYLESHEET.read_text(encoding="utf-8"))
-    if "jp-Notebook" in article:   # a notebook page is one block: its cells are its blocks
-        starts = [match.start() for match in NOTEBOOK_CELL.finditer(article)] + [len(article)]
-        blocks = []
-        for start, stop in zip(starts, starts[1:]):
-            parser = _TopLevelBlocks(article[start:stop])
-            parser.feed(article[start:stop])
-            blocks += [{**block, "offset": start + block["offset"]} for block in parser.blocks[:1]]
-    else:
-        parser = _TopLevelBlocks(article)
-        parser.feed(article)
-        blocks = parser.blocks
-    top, end = 0.0, len(article)
-    for block in blocks:
-        if top >= FONTS_FROM_PX:
-            end = block["offset"]
-            break
-        top += estimated_height_px(block)
+    end = article.find(FIRST_SCREENS_END)
     used = set(ALWAYS_PRELOADED)
-    for found in CLASSES.findall(article, 0, end):
+    for found in CLASSES.findall(article, 0, end if end >= 0 else len(article)):
         classes = set(found.split())
         used.update(font for needed, font in _font_rules if needed <= classes)
     return sorted(used, key=lambda font: (font not in ALWAYS_PRELOADED, font))
@@ -211,13 +236,12 @@ def preload_fonts(output: str, page_url: str) -> str:
     fonts = first_screen_fonts(article[2]) if article else []
     links = "".join(f'\n  <link rel="preload" href="{get_relative_url(f"assets/katex/fonts/KaTeX_{font}.woff2", page_url)}" '
                     'as="font" type="font/woff2" crossorigin>' for font in fonts)
+    output = output.replace(FIRST_SCREENS_END, "", 1)
     return output.replace("</head>", links + "\n</head>", 1) if links else output
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    if "jp-Notebook" in html:   # a notebook page: its cells are marked in docs/assets/site.css
-        return html
-    return mark_text_below_first_screens(html)
+    return mark_first_screens(html)
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -319,14 +319,14 @@ def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
 
     paragraph = "<p>" + "word " * 180 + '<span class="katex"><span class="katex-mathml">' + "hidden " * 500 + "</span></span></p>\n"
     html = "<h1>Title</h1>\n" + paragraph * 12 + "<h2>Next</h2>\n<ul><li>item</li></ul>\n"
-    marked = page_weight.mark_text_below_first_screens(html)
+    marked = page_weight.mark_first_screens(html)
     lines = marked.splitlines()
     # 180 words of 5 characters: 20 lines of a phone's column, 528 px; MathML text is not drawn.
     first_marked = next(i for i, line in enumerate(lines) if "below-first-screens" in line)
     assert first_marked == 1 + 5 and lines[-2] == "<h2>Next</h2>" and lines[-1] == "<ul><li>item</li></ul>"
     assert all("below-first-screens" in line for line in lines[first_marked:-2])
     chinese = "<p>" + "字" * 900 + "</p>\n"    # a CJK character is twice as wide: the same height as 1800 letters
-    chinese_lines = page_weight.mark_text_below_first_screens(chinese * 6).splitlines()
+    chinese_lines = page_weight.mark_first_screens(chinese * 6).replace(page_weight.FIRST_SCREENS_END, '').splitlines()
     assert chinese_lines[2] == chinese.strip() and chinese_lines[3].startswith('<p class="below-first-screens">')
 
 
@@ -339,8 +339,12 @@ def test_fonts_of_formulas_on_the_first_screens_are_asked_for_with_the_page_and_
     assert rules[("boldsymbol",)] == "Math-BoldItalic"
     blackboard = '<p><span class="katex"><span class="mord mathbb">E</span></span></p>\n'
     filler = "<p>" + "word " * 180 + "</p>\n"   # 554 px of a phone's column each
-    assert page_weight.first_screen_fonts(blackboard + filler * 8) == ["Main-Regular", "Math-Italic", "AMS-Regular"]
-    assert page_weight.first_screen_fonts('<p><span class="katex">x</span></p>' + filler * 4 + blackboard) == ["Main-Regular", "Math-Italic"]
-    assert page_weight.first_screen_fonts(filler) == []
-    page = '<html><head><title>t</title></head><body><article class="md-content__inner md-typeset">' + blackboard + "</article></body></html>"
-    assert page_weight.preload_fonts(page, "a/b/").count('<link rel="preload" href="../../assets/katex/fonts/KaTeX_') == 3
+    def fonts(html):
+        return page_weight.first_screen_fonts(page_weight.mark_first_screens(html))
+    assert fonts(blackboard + filler * 8) == ["Main-Regular", "Math-Italic", "AMS-Regular"]
+    assert fonts('<p><span class="katex">x</span></p>' + filler * 4 + blackboard) == ["Main-Regular", "Math-Italic"]
+    assert fonts(filler) == []
+    article = page_weight.mark_first_screens(blackboard + filler * 8)
+    page = '<html><head><title>t</title></head><body><article class="md-content__inner md-typeset">' + article + "</article></body></html>"
+    preloaded = page_weight.preload_fonts(page, "a/b/")
+    assert preloaded.count('<link rel="preload" href="../../assets/katex/fonts/KaTeX_') == 3 and "<!--" not in preloaded
