@@ -447,7 +447,9 @@ UNASKED_FONTS_JS = r"""() => {
   const asked = new Set([...document.querySelectorAll('link[rel=preload][as=font]')]
     .map(link => (link.href.match(/KaTeX_([\w-]+)\.woff2$/) || [])[1]).filter(Boolean));
   const used = new Set();
-  for (const e of document.querySelectorAll('.katex-html *')) {
+  const onScreen = e => { const box = e.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; };
+  const glyphs = [...document.querySelectorAll('.katex-html')].filter(onScreen).flatMap(formula => [...formula.querySelectorAll('*')]);
+  for (const e of glyphs) {
     if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
     const box = e.getBoundingClientRect();
     if (box.bottom <= 0 || box.top >= innerHeight || !e.checkVisibility()) continue;
