@@ -172,13 +172,19 @@ def pytest_terminal_summary(terminalreporter, config):
 # Sharing the tests between xdist workers (-n 2 --dist loadgroup in pyproject.toml)
 # ------------------------------------------------------------------------------------------------
 PAGES = sorted((p.stem for p in (ROOT / "docs" / "en").glob("*.md")), key=len, reverse=True)
+# Modules whose tests share what one process has parsed (test_site_links.py: every built page's
+# BeautifulSoup, a second or so per page): their tests run in one worker.
+ONE_WORKER_MODULES = {"test_site_links.py"}
 
 
-def page_group(nodeid: str) -> str | None:
-    """The page a site test is about, when its id names one ("test_site_reader.py::test_x[zh-agent]",
-    "...[390-en-policy-gradient]"): all tests of a page go to one worker, whose Reader (Chromium) then
-    reads that page once. The controller schedules by test id alone, before anything is imported."""
+def worker_group(nodeid: str) -> str | None:
+    """The tests that must share a worker: those of a module in ONE_WORKER_MODULES, and those of a page,
+    when a site test's id names one ("test_site_reader.py::test_x[zh-agent]", "...[en-policy-gradient-390]"):
+    the worker's Reader (Chromium) then reads that page once. The controller schedules by test id
+    alone, before anything is imported."""
     path, _, name = nodeid.partition("::")
+    if path.rpartition("/")[2] in ONE_WORKER_MODULES:
+        return path
     if not path.rpartition("/")[2].startswith("test_site_") or not name.endswith("]"):
         return None
     words = "-" + name[name.index("[") + 1:-1] + "-"
@@ -187,7 +193,7 @@ def page_group(nodeid: str) -> str | None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """xdist's `loadgroup`, grouping by page as `page_group` says. (xdist 3.8's own grouping by
+    """xdist's `loadgroup`, grouping as `worker_group` says. (xdist 3.8's own grouping by
     xdist_group marks renames the tests' ids, which pytest 9.2 no longer lets a plugin do.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
@@ -195,6 +201,6 @@ def pytest_xdist_make_scheduler(config, log):
 
     class PageScheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return page_group(nodeid) or super()._split_scope(nodeid)
+            return worker_group(nodeid) or super()._split_scope(nodeid)
 
     return PageScheduling(config, log)
