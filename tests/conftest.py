@@ -64,26 +64,30 @@ def worker_id(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "master")
 
 
+def start_build(folder: Path) -> subprocess.Popen | None:
+    """Start the build into `folder` unless a process of this run has started it (a file lock keeps
+    two from doing so at once). The exit code is written last, renamed into place: once it is there,
+    the build is over."""
+    with FileLock(str(folder) + ".lock"):
+        if folder.exists():
+            return None
+        folder.mkdir()
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        script = '"$@" > "$0/log" 2>&1; echo $? > "$0/returncode.partial"; mv "$0/returncode.partial" "$0/returncode"'
+        return subprocess.Popen(["sh", "-c", script, str(folder), *MKDOCS, "build", "--strict",
+                                 "--site-dir", str(folder / "site")], cwd=ROOT, env=env)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def start_site_build(request, tmp_path_factory, worker_id):
-    """Start the one build of this run in the background as soon as a test runs, if any test selected
-    needs it: the first process to get here starts it (under a file lock), the others find it started.
-    `site_build` waits for it. A test run that is stopping (-x) stops the build; otherwise a process
-    done with its tests waits for the build, which another worker may still need."""
+    """Start the one build of this run in the background as soon as a test runs, if a `site` test is
+    selected: the first process to get here starts it, the others find it started, and `site_build`
+    waits for it. A test run that is stopping (-x) stops the build; otherwise a process done with its
+    tests waits for the build, which another worker may still need."""
     session = request.session
-    if not any("site_build" in getattr(item, "fixturenames", ()) for item in session.items):
-        yield
-        return
-    folder = shared_folder(tmp_path_factory, worker_id) / "site-build"
     process = None
-    with FileLock(str(folder) + ".lock"):
-        if not folder.exists():
-            folder.mkdir()
-            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-            # the exit code is written last, and renamed into place: its presence means the build is over
-            script = '"$@" > "$0/log" 2>&1; echo $? > "$0/returncode.partial"; mv "$0/returncode.partial" "$0/returncode"'
-            process = subprocess.Popen(["sh", "-c", script, str(folder), *MKDOCS, "build", "--strict",
-                                        "--site-dir", str(folder / "site")], cwd=ROOT, env=env)
+    if any(item.get_closest_marker("site") for item in session.items):
+        process = start_build(shared_folder(tmp_path_factory, worker_id) / "site-build")
     yield
     if process is not None and process.poll() is None:
         if session.shouldstop or session.shouldfail:
@@ -101,10 +105,13 @@ def site_build(start_site_build, tmp_path_factory, worker_id) -> Build:
     two cores), as `make site` does. Tests that need trained results get them through this fixture.
     """
     folder = shared_folder(tmp_path_factory, worker_id) / "site-build"
+    process = start_build(folder)  # when no test selected was known to need it (a fixture asked by name)
     deadline = time.monotonic() + BUILD_TIMEOUT
     while not (folder / "returncode").exists():
         assert time.monotonic() < deadline, f"the site build did not finish in {BUILD_TIMEOUT} s"
         time.sleep(0.2)
+    if process is not None:
+        process.wait()
     result = Build(int((folder / "returncode").read_text()), (folder / "log").read_text(encoding="utf-8"), folder / "site")
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.log}"
     return result
