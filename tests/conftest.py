@@ -5,10 +5,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -32,25 +34,85 @@ def build(project: Path, site: Path) -> Build:
 
 
 SITE_FIXTURES = {"site_build", "browser"}  # the whole site built; Chromium (tests/test_site_reader.py)
+BUILD_TIMEOUT = 900  # seconds: a cold build trains the agents (a few minutes on two cores)
 
 
 def pytest_collection_modifyitems(items):
     """A test that uses the whole site's build or the browser (directly or through another fixture)
-    is marked `site`: `make test-fast` (pytest -m "not site") leaves it out."""
+    is marked `site`: `make test-fast` (pytest -m "not site") leaves it out.
+
+    The `site` tests run after the others (each part still in pytest-randomly's order): the site is
+    built in the background from the first test on (`start_site_build`) and is ready by the time
+    they need it. A stable sort, so every xdist worker computes the same order from the same seed."""
     for item in items:
         if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
+    items.sort(key=lambda item: item.get_closest_marker("site") is not None)
+
+
+def shared_folder(tmp_path_factory, worker_id: str) -> Path:
+    """A folder every process of this run sees: with xdist, the parent of the workers' own temporary
+    folders (the pattern of xdist's documentation); without it, this run's temporary folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
 
 
 @pytest.fixture(scope="session")
-def site_build(tmp_path_factory) -> Build:
-    """The whole site, built strictly from this checkout (notebook pages included).
+def worker_id(request) -> str:
+    """xdist's worker name ("gw0"), or "master" when the tests run in one process (`-n 0`).
+    (xdist defines this fixture too; this one also serves `-p no:xdist`.)"""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
+def start_build(folder: Path) -> subprocess.Popen | None:
+    """Start the build into `folder` unless a process of this run has started it (a file lock keeps
+    two from doing so at once). The exit code is written last, renamed into place: once it is there,
+    the build is over."""
+    with FileLock(str(folder) + ".lock"):
+        if folder.exists():
+            return None
+        folder.mkdir()
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        script = '"$@" > "$0/log" 2>&1; echo $? > "$0/returncode.partial"; mv "$0/returncode.partial" "$0/returncode"'
+        return subprocess.Popen(["sh", "-c", script, str(folder), *MKDOCS, "build", "--strict",
+                                 "--site-dir", str(folder / "site")], cwd=ROOT, env=env)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_site_build(request, tmp_path_factory, worker_id):
+    """Start the one build of this run in the background as soon as a test runs, if a `site` test is
+    selected: the first process to get here starts it, the others find it started, and `site_build`
+    waits for it. A test run that is stopping (-x) stops the build; otherwise a process done with its
+    tests waits for the build, which another worker may still need."""
+    session = request.session
+    process = None
+    if any(item.get_closest_marker("site") for item in session.items):
+        process = start_build(shared_folder(tmp_path_factory, worker_id) / "site-build")
+    yield
+    if process is not None and process.poll() is None:
+        if session.shouldstop or session.shouldfail:
+            process.terminate()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def site_build(start_site_build, tmp_path_factory, worker_id) -> Build:
+    """The whole site, built strictly from this checkout (notebook pages included), once per test run
+    however many xdist workers share it.
 
     The notebook pages need trained agents and learning curves: the build takes them from .cache/
     when their code and settings have not changed, and otherwise trains them there (a few minutes on
     two cores), as `make site` does. Tests that need trained results get them through this fixture.
     """
-    result = build(ROOT, tmp_path_factory.mktemp("site") / "site")
+    folder = shared_folder(tmp_path_factory, worker_id) / "site-build"
+    process = start_build(folder)  # when no test selected was known to need it (a fixture asked by name)
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not (folder / "returncode").exists():
+        assert time.monotonic() < deadline, f"the site build did not finish in {BUILD_TIMEOUT} s"
+        time.sleep(0.2)
+    if process is not None:
+        process.wait()
+    result = Build(int((folder / "returncode").read_text()), (folder / "log").read_text(encoding="utf-8"), folder / "site")
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.log}"
     return result
 
@@ -75,3 +137,77 @@ def project_copy(tmp_path) -> Path:
     config = config.split("\nnav:\n")[0]  # nav is the last section
     (copy / "mkdocs.yml").write_text(config, encoding="utf-8")
     return copy
+
+
+# ------------------------------------------------------------------------------------------------
+# What the reading pass took (tests/test_site_reader.py), printed at the end of the run: with xdist
+# each worker reads its share of the pages and sends its figures to the main process.
+# ------------------------------------------------------------------------------------------------
+READING = pytest.StashKey[dict]()
+
+
+def add_reading(config, pages: int, seconds: float, steps: dict[str, float]) -> None:
+    total = config.stash.setdefault(READING, {"pages": 0, "seconds": 0.0, "steps": {}})
+    total["pages"] += pages
+    total["seconds"] += seconds
+    for name, spent in steps.items():
+        total["steps"][name] = total["steps"].get(name, 0.0) + spent
+
+
+@pytest.hookimpl(trylast=True)  # after the session's fixtures (the reader) are torn down
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput") and READING in session.config.stash:
+        session.config.workeroutput["reading"] = session.config.stash[READING]
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's: a worker has finished
+def pytest_testnodedown(node, error):
+    reading = getattr(node, "workeroutput", {}).get("reading")
+    if reading:
+        add_reading(node.config, **reading)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    reading = config.stash.get(READING, None)
+    if reading and reading["pages"]:
+        steps = ", ".join(f"{name} {spent:.1f}" for name, spent in sorted(reading["steps"].items(), key=lambda kv: -kv[1]))
+        terminalreporter.write_line(f"reader pass: {reading['pages']} pages x 2 languages in {reading['seconds']:.1f} s "
+                                    f"(summed over the workers; {steps})")
+
+
+# ------------------------------------------------------------------------------------------------
+# Sharing the tests between xdist workers (-n 2 --dist loadgroup in pyproject.toml)
+# ------------------------------------------------------------------------------------------------
+PAGES = sorted((p.stem for p in (ROOT / "docs" / "en").glob("*.md")), key=len, reverse=True)
+# Modules whose tests share what one process has parsed (test_site_links.py: every built page's
+# BeautifulSoup, a second or so per page): their tests run in one worker.
+ONE_WORKER_MODULES = {"test_site_links.py"}
+
+
+def worker_group(nodeid: str) -> str | None:
+    """The tests that must share a worker: those of a module in ONE_WORKER_MODULES, and those of a page,
+    when a site test's id names one ("test_site_reader.py::test_x[zh-agent]", "...[en-policy-gradient-390]"):
+    the worker's Reader (Chromium) then reads that page once. The controller schedules by test id
+    alone, before anything is imported."""
+    path, _, name = nodeid.partition("::")
+    if path.rpartition("/")[2] in ONE_WORKER_MODULES:
+        return path
+    if not path.rpartition("/")[2].startswith("test_site_") or not name.endswith("]"):
+        return None
+    words = "-" + name[name.index("[") + 1:-1] + "-"
+    return next((f"page-{page}" for page in PAGES if f"-{page}-" in words), None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's `loadgroup`, grouping as `worker_group` says. (xdist 3.8's own grouping by
+    xdist_group marks renames the tests' ids, which pytest 9.2 no longer lets a plugin do.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class PageScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid) or super()._split_scope(nodeid)
+
+    return PageScheduling(config, log)

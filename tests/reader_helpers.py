@@ -662,12 +662,18 @@ def code_blocks(page, name: str) -> tuple[list[CodeBlock], int]:
 RUNNER = Path(__file__).with_name("copied_code_runner.py")
 
 
+def runner_env() -> dict[str, str]:
+    """The environment copied code runs in: the project's Python, nothing of the tests on its path."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME"}}
+    env.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+    return env
+
+
 def run_blocks(codes: list[str], workers: int = 2, timeout: float = 900) -> dict[str, tuple[int, str]]:
     """Run each block as a reader who copies it would: the project's Python, an empty folder, a fresh
     namespace (tests/copied_code_runner.py). Blocks share `workers` processes: numpy and torch are
     imported once per process instead of once per block. Returns code -> (exit code, output)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME"}}
-    env.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+    env = runner_env()
     ordered = sorted(set(codes))
     chunks = [chunk for chunk in (ordered[i::workers] for i in range(workers)) if chunk]
 

@@ -34,7 +34,7 @@ from conftest import ROOT, build
 sys.path.insert(0, str(ROOT / "hooks"))
 import page_notebooks  # noqa: E402
 
-from test_site_reader import LANGS, browser, reader  # noqa: E402,F401 (the session's Chromium and reading pass)
+from test_site_reader import EACH_PAGE, LANGS, PAGES, browser, reader  # noqa: E402,F401 (the session's Chromium and reading pass)
 
 RUNNER = Path(__file__).with_name("notebook_runner.py")
 RUNS = ROOT / ".cache" / "notebook-runs"
@@ -207,13 +207,12 @@ def test_a_notebook_whose_cell_raises_fails_naming_its_page(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # Same code as the page, prose in the page's language
 # ------------------------------------------------------------------------------------------------
-def test_code_cells_are_the_page_code_blocks_in_page_order(site_build, reader):   # noqa: F811
-    """What the copy button of each Python block copies (tests/reader_helpers.py), block by block."""
-    wrong = []
-    for lang, page in built_pages(site_build.site):
-        shown = [block.code for block in reader.read(lang, page).code if block.runs_as_python]
-        wrong += code_problems(f"{lang}/{page}", page_code_cells(read(site_build.site, lang, page)), shown)
-    assert wrong == []
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_code_cells_are_the_page_code_blocks_in_page_order(site_build, reader, lang, page):   # noqa: F811
+    """What the copy button of each Python block copies (tests/reader_helpers.py), block by block.
+    (Every built page is one of these: test_site_reader.test_every_built_page_is_read.)"""
+    shown = [block.code for block in reader.read(lang, page).code if block.runs_as_python]
+    assert code_problems(f"{lang}/{page}", page_code_cells(read(site_build.site, lang, page)), shown) == []
 
 
 def code_problems(where: str, cells: list[str], shown: list[str]) -> list[str]:
@@ -293,10 +292,9 @@ def prose_problems(site: Path, page: str) -> list[str]:
     return problems
 
 
-def test_chinese_notebooks_carry_the_chinese_pages_prose(site_build):
-    site = site_build.site
-    problems = [problem for lang, page in built_pages(site) if lang == "zh" for problem in prose_problems(site, page)]
-    assert problems == []
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_notebooks_carry_the_chinese_pages_prose(site_build, page):
+    assert prose_problems(site_build.site, page) == []
 
 
 def test_an_english_notebook_in_the_chinese_folder_is_caught(site_build, tmp_path):
@@ -364,14 +362,12 @@ def button_problems(buttons: list[dict], lang: str, page: str, fetch=fetch) -> l
     return problems
 
 
-def test_every_page_has_a_download_button_that_serves_its_notebook(site_build, reader):   # noqa: F811
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_every_page_has_a_download_button_that_serves_its_notebook(reader, lang, page):   # noqa: F811
     """Read in Chromium by the reader tests' pass over every page (test_site_reader.Reader)."""
-    problems = []
-    for lang, page in built_pages(site_build.site):
-        reading = reader.read(lang, page)
-        problems += [error for error in reading.errors if error.startswith(("load", "download buttons"))]
-        problems += button_problems(reading.downloads, lang, page)
-    assert problems == []
+    reading = reader.read(lang, page)
+    problems = [error for error in reading.errors if error.startswith(("load", "download buttons"))]
+    assert problems + button_problems(reading.downloads, lang, page) == []
 
 
 def test_a_broken_download_button_is_caught():

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import plot_checks
 import reader_helpers as rh
-from conftest import ROOT
+from conftest import ROOT, add_reading
+from copied_code_runner import BlockRunner
 pytestmark = pytest.mark.site  # built site and Chromium: `make test-fast` leaves these out
 
 sys_path_hooks = ROOT / "hooks"
@@ -38,6 +40,7 @@ CLICK_THROUGH = set(PAGE_TYPES.values())
 # page's subject, "Score function or reparameterisation?").
 SEARCHES = {"en": ("score-function estimator", "score-function"), "zh": ("策略梯度", "policy-gradient")}
 PHONE_WIDTH, DESKTOP_WIDTH = 390, 1280
+# With xdist every test whose id names a page runs in the worker that reads that page (conftest.py).
 EACH_PAGE = [pytest.param(lang, page, id=f"{lang}-{page}") for page in PAGES for lang in LANGS]
 
 
@@ -69,6 +72,9 @@ class PageReading:
     unasked_fonts: dict[int, list[str]] = field(default_factory=dict)  # viewport width -> KaTeX fonts not preloaded
     english_interface: list[str] = field(default_factory=list)
     downloads: list[dict] = field(default_factory=list)   # the notebook buttons (test_site_notebooks.py)
+    plots: dict[int, list[dict]] = field(default_factory=dict)  # viewport width -> the plots (test_site_plots.py)
+    caption_splits: list[str] = field(default_factory=list)     # at phone width
+    caption_contrast: dict[str, list[str]] = field(default_factory=dict)  # scheme -> caption text under 4.5:1
     errors: list[str] = field(default_factory=list)  # a step that could not run at all
 
 
@@ -151,6 +157,9 @@ class Reader:
                 reading.phone_layout_shift = record.layout_shift
                 reading.unasked_fonts[PHONE_WIDTH] = self._step(reading, "fonts", lambda: rh.unasked_fonts(self.phone_page))
                 reading.layout[PHONE_WIDTH] = self._step(reading, "layout", lambda: rh.layout_problems(self.phone_page)) or []
+                if page in NOTEBOOK_PAGES:
+                    reading.plots[PHONE_WIDTH] = self._step(reading, "plots on a phone", lambda: plot_checks.plots(self.phone_page)) or []
+                    reading.caption_splits = self._step(reading, "plots on a phone", lambda: plot_checks.split_expressions(self.phone_page)) or []
         # JavaScript off.
         for reading in (en, zh):
             record = self._step(reading, "load without JavaScript", lambda: rh.load(self.nojs_page, self.nojs_recorder, reading.url, scripts=False))
@@ -179,12 +188,16 @@ class Reader:
         reading.downloads = self._step(reading, "download buttons", lambda: rh.download_buttons(p)) or []
         if reading.page in PAGE_TYPES.values():
             reading.axe = self._step(reading, "axe", lambda: rh.axe_violations(p))
+        if reading.page in NOTEBOOK_PAGES:
+            reading.plots[DESKTOP_WIDTH] = self._step(reading, "plots", lambda: plot_checks.plots(p)) or []
         if reading.page not in CONTRAST_PAGES:
             return
         for scheme in ("slate", "default"):
             def contrast():
                 rh.set_scheme(p, scheme)
                 reading.contrast[scheme], reading.contrast_checked[scheme] = rh.contrast_problems(p)
+                if reading.page in NOTEBOOK_PAGES:
+                    reading.caption_contrast[scheme] = plot_checks.caption_contrast(p, rh.MIN_CONTRAST)
             self._step(reading, f"contrast ({scheme})", contrast)
 
 
@@ -223,25 +236,27 @@ _READER: list = []  # [the session's Reader] while a session runs
 
 
 @pytest.fixture(scope="session")
-def reader(site_build, browser):
-    """One pass over every page per session: a module that imports this fixture gets its own copy
-    from pytest, and every copy shares the first one's Reader (and what it has read)."""
+def reader(site_build, browser, request):
+    """One pass over the pages this process tests: a module that imports this fixture gets its own
+    copy from pytest, and every copy shares the first one's Reader (and what it has read). What the
+    pass took is printed at the end of the run (a figure for the notes, not a limit)."""
     owner = not _READER
     if owner:
         _READER.append(Reader(site_build.site, browser))
     yield _READER[0]
     if owner:  # set up first, so torn down after every copy
+        add_reading(request.config, len(_READER[0].pairs), _READER[0].seconds, _READER[0].timing)
         _READER[0].close()
         _READER.clear()
 
 
 @pytest.fixture(scope="session")
-def code_runs(reader):
-    """Every distinct block a reader can copy, run once as copied: code -> (exit code, output)."""
-    for page in PAGES:
-        reader.read("en", page)
-    blocks = {block.code for page in PAGES for lang in LANGS for block in reader.read(lang, page).code if block.runs_as_python}
-    return rh.run_blocks(sorted(blocks))
+def code_runs():
+    """Runs the blocks a reader can copy as copied (tests/copied_code_runner.py): one runner process
+    per test process, each distinct block run once."""
+    runner = BlockRunner(rh.runner_env())
+    yield runner
+    runner.close()
 
 
 def no_step_errors(reading: PageReading, *steps: str) -> list[str]:
@@ -403,12 +418,14 @@ def test_copied_code_runs_in_a_fresh_python(reader, code_runs, lang, page, capsy
     reading = reader.read(lang, page)
     run = [block for block in reading.code if block.runs_as_python]
     not_python = [block for block in reading.code if not block.runs_as_python]
+    # both languages' blocks in one go: the runner runs a block the twin shares once
+    runs = code_runs.run([block.code for other in LANGS for block in reader.read(other, page).code if block.runs_as_python])
     with capsys.disabled():
         print(f"\n  {lang}/{page}: {len(run)} code blocks run, {len(not_python)} not run (declared language other than"
               f" Python: {sorted({b.language for b in not_python})}), {reading.outputs_skipped} notebook outputs (not code)",
               end="")
-    failures = [f"{block.where} exits {code_runs[block.code][0]}:\n{code_runs[block.code][1]}"
-                for block in run if code_runs[block.code][0] != 0]
+    failures = [f"{block.where} exits {runs[block.code][0]}:\n{runs[block.code][1]}"
+                for block in run if runs[block.code][0] != 0]
     assert failures == [], "\n\n".join(failures)
 
 
@@ -423,7 +440,7 @@ def test_formulas_and_plots_are_readable_in_dark_and_light_mode(reader, lang, pa
         assert reading.contrast_checked["slate"] > 0, "no formula text was measured"
 
 
-@pytest.mark.parametrize("kind, lang", [pytest.param(k, lang, id=f"{lang}-{k}") for k in PAGE_TYPES for lang in LANGS])
+@pytest.mark.parametrize("kind, lang", [pytest.param(k, lang, id=f"{lang}-{k}-{PAGE_TYPES[k]}") for k in PAGE_TYPES for lang in LANGS])
 def test_no_serious_accessibility_violations(reader, kind, lang):
     reading = reader.read(lang, PAGE_TYPES[kind])
     assert no_step_errors(reading, "axe") == []
@@ -431,7 +448,7 @@ def test_no_serious_accessibility_violations(reader, kind, lang):
 
 
 # ------------------------------------------------------------------------------------------------
-# Search, the palette toggle, timing
+# Search, the palette toggle
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def search_page(reader, browser):
@@ -473,16 +490,6 @@ def test_palette_toggle_is_what_the_contrast_check_sets(reader, browser):
         page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'", timeout=5_000)
     finally:
         context.close()
-
-
-def test_reading_time_is_reported(reader, capsys):
-    """Prints how long the reading pass took, step by step (a figure for the notes, not a limit)."""
-    for page in PAGES:
-        reader.read("en", page)
-    with capsys.disabled():
-        steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(reader.timing.items(), key=lambda kv: -kv[1]))
-        print(f"\n  reader pass: {len(PAGES)} pages x {len(LANGS)} languages in {reader.seconds:.1f} s ({steps})", end="")
-    assert set(reader.pairs) == set(PAGES)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -158,6 +158,7 @@ def test_the_section_titled_like_the_query_is_listed_first(searches, viewport):
     assert "基线" in first, f"the first results for 基线 are {titles[:6]}"
 
 
+@pytest.mark.site  # reads the built site (through `site`, which asks for site_build by name)
 def test_each_language_has_an_index_of_its_own_pages(site):
     indexes = {"en": site / "search" / "search_index.json", "zh": site / "zh" / "search" / "search_index.json"}
     assert all(path.exists() for path in indexes.values()), f"missing: {[str(p) for p in indexes.values() if not p.exists()]}"
