@@ -32,7 +32,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-KATEX_STYLESHEET = Path(__file__).resolve().parent.parent / "node_modules" / "katex" / "dist" / "katex.min.css"
+from katex import KATEX_DIST  # MkDocs puts hooks/ on sys.path while loading hooks
+
+KATEX_STYLESHEET = KATEX_DIST / "katex.min.css"
 
 CODE_BLOCK = re.compile(r"<pre(?P<attributes>[^>]*)>(?P<body>(?:<span></span>)?<code[^>]*>(?P<code>.*?)</code></pre>)", re.S)
 SWITCHING_RULE = re.compile(r"\[data-md-color-switching\] \*,\[data-md-color-switching\] :after,"
