@@ -191,3 +191,49 @@ def test_a_wrong_line_count_is_caught(browser, site_server):  # noqa: F811
     skipped, drawn = code_heights_skipped_and_drawn(browser, site_server.base, 390,
                                                     edit=lambda html: html.replace("</head>", WRONG_LINE_COUNT, 1))
     assert sum(abs(a["height"] - b["height"]) >= 1 for a, b in zip(skipped, drawn)) >= 10
+
+
+# The search index (170-200 KB gzipped) is asked for once the page has loaded (overrides/main.html), so on
+# a slow phone it does not hold back the first text; a reader who goes to the search box first gets it then.
+INDEX_ASKED_AND_LOAD_JS = """() => {
+  const index = performance.getEntriesByType('resource').find(entry => entry.name.endsWith('/search_index.json'));
+  const load = performance.getEntriesByType('navigation')[0].loadEventStart;
+  return index && load ? {asked: index.startTime, loaded: load} : null;
+}"""
+LOAD_FIRST_SCRIPT = re.compile(r'<script id="search-index-after-load">.*?</script>', re.S)
+
+
+def index_asked_and_load(page, base: str, lang: str, edit=None) -> dict:
+    if edit:
+        page.route("**/glossary/", lambda route: route.fulfill(response=(r := route.fetch()), body=edit(r.text())))
+    page.goto(rh.page_url(base, lang, "glossary"), wait_until="commit")
+    return page.wait_for_function(INDEX_ASKED_AND_LOAD_JS).json_value()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_search_index_is_asked_for_after_the_page_has_loaded(phone, site_server, lang):
+    times = index_asked_and_load(phone, site_server.base, lang)
+    assert times["asked"] >= times["loaded"], times
+
+
+def test_an_index_asked_for_with_the_page_is_caught(phone, site_server):
+    times = index_asked_and_load(phone, site_server.base, "en", edit=lambda html: LOAD_FIRST_SCRIPT.sub("", html, 1))
+    assert times["asked"] < times["loaded"], times
+
+
+def test_a_reader_who_goes_to_search_before_the_page_has_loaded_gets_the_index_then(browser, site_server):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        held = []   # the page's last script, held back: the page cannot finish loading
+        page.route("**/assets/site.js", lambda route: held.append(route))
+        page.goto(rh.page_url(site_server.base, "en", "glossary"), wait_until="commit")
+        page.wait_for_function("typeof window.component$ !== 'undefined'")   # Material's bundle has run
+        with page.expect_request("**/search_index.json"):
+            page.focus("[data-md-component=search-query]")
+        assert page.evaluate("document.readyState") != "complete"
+        held[0].continue_()
+        page.fill("[data-md-component=search-query]", "baseline")
+        page.wait_for_selector(".md-search-result__item")
+    finally:
+        context.close()
