@@ -7,7 +7,7 @@ benchmarks/lighthouse_pages.py and Chromium traces).
   space it takes. (A rough guess made the skipped code overflow its box in the geometry that
   accessibility checkers read, and axe misread the contrast of text drawn after it.)
 - Text far below the first screen is marked (`class="below-first-screens"`) so that docs/assets/site.css
-  skips it until the reader comes near. Whether a block is on the first screen cannot be known before
+  skips it until the reader comes near (paragraphs; lists and tables with a height estimated from their text). Whether a block is on the first screen cannot be known before
   layout; its place is estimated here for a phone (a 358 px column), and only blocks estimated three
   phone screens down or more are marked: a skipped block on the first screen is drawn at a guessed size
   in the first frame and at its own in the next, which moves what follows (layout shift 0.13).
@@ -65,7 +65,15 @@ def drop_palette_switching_rule(stylesheet: Path) -> None:
 COLUMN_EM, LINE_PX, CODE_LINE_PX = 358 / 16, 16 * 1.6, 19.04
 PHONE_SCREEN_PX = 844
 MARK_FROM_PX = 3 * PHONE_SCREEN_PX
-TEXT_BLOCKS = {"p"}   # lists and tables hold margins of their own children (docs/assets/site.css)
+# Lists and tables far down are skipped too, each kept at a height estimated from its own text (a list
+# is a flow-root in Material and a table is wrapped in a scrolling box, so neither lets a child's margin
+# through: skipping them changes no spacing). Table text is 0.64rem, 1.6 lines high, with 0.9375em of
+# padding above and below. A row's cells share the column unevenly and its formulas are wider than their
+# letters, so its text is counted four times over (drawn, the site's tables came within 6 % of that or under
+# it; counted 1.5 times, up to 1.8 times over): a guess too small lets skipped rows overflow what follows.
+LIST_INDENT_EM, TABLE_EM, TABLE_LINE_PX, TABLE_ROW_PADDING_PX = 1.875, 0.64, 0.64 * 16 * 1.6, 2 * 0.9375 * 0.64 * 16
+ROW = re.compile(r"<tr\b")
+ITEM = re.compile(r"<li\b")
 FIXED_HEIGHT_PX = {"h1": 80, "h2": 70, "h3": 55, "h4": 45, "details": 60, "hr": 40}
 
 
@@ -77,6 +85,7 @@ NOTEBOOK_CELL = re.compile(r'<div class="jp-Cell ')
 MATHML = re.compile(r"<math.*?</math>", re.S)
 TAGS = re.compile(r"<[^>]+>")
 CONTAINER = re.compile(r"<(/?)(div|details|ul|ol|dl|table|blockquote|figure|section|aside|nav|p)\b")
+SKIPPED_BLOCKS = {"p", "ul", "ol", "table"}
 FIRST_SCREENS_END = "<!-- end of the first screens (hooks/page_weight.py) -->"
 
 
@@ -145,22 +154,44 @@ def first_blocks(html: str, chunk: int = 16_384) -> list[dict]:
     return parser.blocks
 
 
-def top_level_paragraphs(html: str, start: int) -> list[int]:
-    """Where the paragraphs outside any other block start, from `start` (a top-level boundary) on."""
-    depth, found = 0, []
+def text_width_em(html: str) -> float:
+    """How wide a fragment's visible text is, in em of its font (CJK 1 em, other characters about half)."""
+    text = " ".join(TAGS.sub(" ", MATHML.sub("", html)).split())
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
+
+
+def estimated_skipped_height_px(tag: str, html: str) -> int:
+    """A list's or a table's height on a phone, on the large side."""
+    if tag == "table":
+        rows = ROW.split(html)[1:]
+        column_em = COLUMN_EM / TABLE_EM
+        return math.ceil(sum(max(1, math.ceil(4 * text_width_em(row) / column_em)) * TABLE_LINE_PX + TABLE_ROW_PADDING_PX
+                             for row in rows) + 8 * len(rows))
+    items = ITEM.split(html)[1:]
+    column_em = COLUMN_EM - LIST_INDENT_EM
+    return math.ceil(sum(max(1, math.ceil(1.25 * text_width_em(item) / column_em)) * LINE_PX + 8 for item in items))
+
+
+def top_level_blocks(html: str, start: int) -> list[tuple[int, str, int]]:
+    """The paragraphs, lists and tables outside any other block, from `start` (a top-level boundary) on:
+    where each starts, its tag, and where it ends."""
+    depth, found, opened = 0, [], None
     for match in CONTAINER.finditer(html, start):
         if match[1]:
             depth -= 1
+            if depth == 0 and opened:
+                found.append((opened[0], opened[1], match.end()))
+                opened = None
             continue
-        if match[2] == "p" and depth == 0:
-            found.append(match.start())
+        if depth == 0 and match[2] in SKIPPED_BLOCKS:
+            opened = (match.start(), match[2])
         depth += 1
     return found
 
 
 def mark_first_screens(html: str) -> str:
-    """Give the top-level paragraphs estimated three phone screens down the class `below-first-screens`,
-    and put FIRST_SCREENS_END before the first block estimated two screens down (the fonts' cut-off)."""
+    """Give the top-level paragraphs estimated three phone screens down the class `below-first-screens`
+    (lists and tables: the attribute `data-below-first-screens` and their estimated height), and put FIRST_SCREENS_END before the first block estimated two screens down (the fonts' cut-off)."""
     if "jp-Notebook" in html:   # a notebook page is one block: its cells are its blocks (paragraphs: site.css)
         starts = [match.start() for match in NOTEBOOK_CELL.finditer(html)] + [len(html)]
         blocks = [{"tag": "div", "offset": start, "classes": [], "text": TAGS.sub(" ", MATHML.sub("", html[start:stop]))}
@@ -171,18 +202,23 @@ def mark_first_screens(html: str) -> str:
     for block in blocks:
         if top >= FONTS_FROM_PX and fonts_end is None:
             fonts_end = block["offset"]
-            edits.append((fonts_end, "end"))
+            edits.append((fonts_end, "end", ""))
         if top >= MARK_FROM_PX:   # from here on only where the paragraphs start matters
-            edits += [(offset, "mark") for offset in top_level_paragraphs(html, block["offset"])]
+            edits += [(offset, tag, html[offset:end]) for offset, tag, end in top_level_blocks(html, block["offset"])]
             break
         top += estimated_height_px(block)
-    for offset, edit in sorted(edits, reverse=True):   # from the end, so the earlier offsets stay right
+    for offset, edit, block in sorted(edits, reverse=True):   # from the end, so the earlier offsets stay right
         if edit == "end":
             html = html[:offset] + FIRST_SCREENS_END + html[offset:]
             continue
         start_tag_end = html.index(">", offset)
         start_tag = html[offset:start_tag_end]
-        if 'class="' in start_tag:
+        if edit != "p":   # a table keeps no class (Material styles `table:not([class])`): an attribute
+            if "style=" in start_tag:
+                continue
+            height = estimated_skipped_height_px(edit, block)
+            start_tag += f' data-below-first-screens style="--estimated-height: {height}px"'
+        elif 'class="' in start_tag:
             start_tag = start_tag.replace('class="', 'class="below-first-screens ', 1)
         else:
             start_tag += ' class="below-first-screens"'

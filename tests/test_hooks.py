@@ -1,4 +1,5 @@
 """Unit tests of the build-time hooks (the end-to-end behaviour is in test_site_build.py)."""
+import math
 import sys
 
 import pytest
@@ -323,7 +324,8 @@ def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
     lines = marked.splitlines()
     # 180 words of 5 characters: 20 lines of a phone's column, 528 px; MathML text is not drawn.
     first_marked = next(i for i, line in enumerate(lines) if "below-first-screens" in line)
-    assert first_marked == 1 + 5 and lines[-2] == "<h2>Next</h2>" and lines[-1] == "<ul><li>item</li></ul>"
+    assert first_marked == 1 + 5 and lines[-2] == "<h2>Next</h2>"
+    assert lines[-1] == '<ul data-below-first-screens style="--estimated-height: 34px"><li>item</li></ul>'  # one line
     assert all("below-first-screens" in line for line in lines[first_marked:-2])
     chinese = "<p>" + "字" * 900 + "</p>\n"    # a CJK character is twice as wide: the same height as 1800 letters
     chinese_lines = page_weight.mark_first_screens(chinese * 6).replace(page_weight.FIRST_SCREENS_END, '').splitlines()
@@ -348,3 +350,21 @@ def test_fonts_of_formulas_on_the_first_screens_are_asked_for_with_the_page_and_
     page = '<html><head><title>t</title></head><body><article class="md-content__inner md-typeset">' + article + "</article></body></html>"
     preloaded = page_weight.preload_fonts(page, "a/b/")
     assert preloaded.count('<link rel="preload" href="../../assets/katex/fonts/KaTeX_') == 3 and "<!--" not in preloaded
+
+
+def test_lists_and_tables_far_down_are_marked_with_their_estimated_height():
+    import page_weight
+
+    paragraph = "<p>" + "word " * 180 + "</p>\n"     # 528 px on a phone: five of them make three screens
+    items = "<ul><li>" + "word " * 30 + "</li><li>short</li></ul>\n"
+    rows = "<table><thead><tr><th>a</th></tr></thead><tbody>" + ("<tr><td>" + "x" * 40 + "</td></tr>") * 2 + "</tbody></table>\n"
+    marked = page_weight.mark_first_screens(items + paragraph * 5 + items + rows).splitlines()
+    assert marked[0] == items.strip()                   # on the first screen: left alone
+    far_list, far_table = marked[-2], marked[-1]
+    # 149 letters are 74.5 em, counted 1.25 times over a 20.5 em column: 5 lines; 'short' 1; 8 px between items
+    assert far_list.startswith('<ul data-below-first-screens style="--estimated-height: 170px">'), far_list
+    # a table keeps no class (Material styles table:not([class])). Its text, 0.64rem, is counted four times
+    # over a column of 35 of its em: 'a' is one line, 40 letters three; a line is 16.4 px, a row's padding 19.2
+    line, padding = 0.64 * 16 * 1.6, 2 * 0.9375 * 0.64 * 16
+    height = math.ceil((1 * line + padding + 8) + 2 * (3 * line + padding + 8))
+    assert far_table.startswith(f'<table data-below-first-screens style="--estimated-height: {height}px">'), far_table

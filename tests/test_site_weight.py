@@ -237,3 +237,39 @@ def test_a_reader_who_goes_to_search_before_the_page_has_loaded_gets_the_index_t
         page.wait_for_selector(".md-search-result__item")
     finally:
         context.close()
+
+
+# A list or a table far below is skipped at the height hooks/page_weight.py estimated from its text; drawn,
+# it must not come out much taller (its rows would overflow onto what follows in the geometry that
+# accessibility checkers read). Pages with the longest tables, in both languages.
+FAR_LISTS_AND_TABLES_JS = """() => [...document.querySelectorAll('[data-below-first-screens]')]
+  .map(block => ({height: block.getBoundingClientRect().height, drawn: block.firstElementChild.checkVisibility({contentVisibilityAuto: true})}))"""
+LISTS_AND_TABLES_PAGES = [("en", "policy-gradient"), ("en", "policy-objectives"), ("en", "where-the-notes-end"),
+                          ("en", "monte-carlo"), ("zh", "policy-gradient")]
+TOO_LOW_ESTIMATE = "<style>[data-below-first-screens] { --estimated-height: 40px !important; }</style></head>"
+
+
+def far_block_heights_skipped_and_drawn(phone, base: str, lang: str, page: str, edit=None) -> list[tuple[float, float]]:
+    if edit:
+        phone.route(f"**/{page}/", lambda route: route.fulfill(response=(r := route.fetch()), body=edit(r.text())))
+    phone.goto(rh.page_url(base, lang, page), wait_until="load")
+    rh.wait_until_ready(phone, render_all=False)
+    skipped = phone.evaluate(FAR_LISTS_AND_TABLES_JS)
+    phone.evaluate("() => document.querySelectorAll('[data-below-first-screens]').forEach(block => block.style.contentVisibility = 'visible')")
+    phone.wait_for_function(f"() => ({FAR_LISTS_AND_TABLES_JS})().every(block => block.drawn)")
+    drawn = phone.evaluate(FAR_LISTS_AND_TABLES_JS)
+    assert skipped and not any(block["drawn"] for block in skipped), skipped   # all far below, all skipped
+    return [(a["height"], b["height"]) for a, b in zip(skipped, drawn)]
+
+
+@pytest.mark.parametrize("lang, page", LISTS_AND_TABLES_PAGES)
+def test_a_skipped_list_or_table_keeps_about_the_height_it_takes(phone, site_server, lang, page):
+    heights = far_block_heights_skipped_and_drawn(phone, site_server.base, lang, page)
+    # the estimate is on the large side: drawn, a block is at most a tenth taller than the space it kept
+    assert [(kept, drawn) for kept, drawn in heights if drawn > 1.1 * kept] == []
+
+
+def test_a_too_low_estimate_is_caught(phone, site_server):
+    heights = far_block_heights_skipped_and_drawn(phone, site_server.base, "en", "policy-gradient",
+                                                  edit=lambda html: html.replace("</head>", TOO_LOW_ESTIMATE, 1))
+    assert all(drawn > 1.1 * kept for kept, drawn in heights)
