@@ -31,6 +31,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+import reader_helpers as rh
 from conftest import ROOT, build
 
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -258,7 +259,7 @@ def page_text(site: Path, lang: str, page: str) -> str:
     from bs4 import BeautifulSoup
 
     html = site / ("" if lang == LANGS[0] else lang) / ("" if page == "index" else page) / "index.html"
-    article = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    article = BeautifulSoup(rh.without_formula_insides(html.read_text(encoding="utf-8")), "html.parser").select_one("article")
     if article is None:
         return ""
     for formula in article.select(".katex, .katex-display, .arithmatex"):
