@@ -179,9 +179,9 @@ def pytest_terminal_summary(terminalreporter, config):
 # Sharing the tests between xdist workers (-n 2 --dist loadgroup in pyproject.toml)
 # ------------------------------------------------------------------------------------------------
 PAGES = sorted((p.stem for p in (ROOT / "docs" / "en").glob("*.md")), key=len, reverse=True)
-# Modules whose tests share what one process has parsed (test_site_links.py: every built page's
-# BeautifulSoup, a second or so per page): their tests run in one worker.
-ONE_WORKER_MODULES = {"test_site_links.py"}
+# Modules whose tests share what one process has set up once: test_site_links.py every built page's
+# BeautifulSoup, test_site_search.py its searches (28, in Chromium, ~15 s). Their tests run in one worker.
+ONE_WORKER_MODULES = {"test_site_links.py", "test_site_search.py"}
 
 
 def worker_group(nodeid: str) -> str | None:
