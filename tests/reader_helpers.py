@@ -888,10 +888,18 @@ def contrast_problems(page) -> tuple[list[str], int]:
 def set_scheme(page, scheme: str) -> None:
     """What Material's palette toggle does to the page: the scheme attribute on <body>."""
     page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-    # Material animates colour changes (links, tabs: 125-250 ms): measure the colours they end on.
-    page.evaluate("""() => Promise.race([
-      Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
-      new Promise(resolve => setTimeout(resolve, 2000))])""")
+    # Material animates colour changes (links, tabs: 125-250 ms): measure the colours they end on. Each
+    # animation is sent to its end, frame after frame until a frame starts none (some start a frame
+    # late); an animation that never ends has no end to jump to and is left as it is.
+    page.evaluate("""async () => {
+      const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+      for (let frames = 0; frames < 20; frames++) {
+        const running = document.getAnimations().filter(a => a.playState === 'running' && a.effect.getComputedTiming().endTime !== Infinity);
+        if (!running.length && frames > 0) return;
+        running.forEach(a => a.finish());
+        await frame();
+      }
+    }""")
 
 
 # ------------------------------------------------------------------------------------------------
