@@ -5,16 +5,9 @@ The two files that train CartPole agents run with `--smoke`, a few updates on a 
 temporary folder: this test neither needs nor fills .cache/. The full solve is timed and checked by
 benchmarks/bench_reinforce_cartpole.py (`make bench`), the page's runs by the site build.
 
-On Linux each file runs in a process forked from one that has imported torch once (tests/script_runner.py),
-not in a new interpreter: the same run, about 1.5 s sooner per file.
+On Linux each file runs in a process forked from one that has imported torch once (conftest's `run_file`,
+tests/script_runner.py), not in a new interpreter: the same run, about 1.5 s sooner per file.
 """
-import json
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -61,51 +54,6 @@ def test_snippet_runs_on_its_own(path, arguments, tmp_path, run_file):
     result = run_file(path, arguments, tmp_path)
     assert result["returncode"] == 0, f"python {name} failed:\n{result['stderr'][-3000:]}"
     assert result["stdout"].strip(), f"python {name} printed nothing"
-
-
-RUNNER = Path(__file__).with_name("script_runner.py")
-TIMEOUT = 600  # seconds a file may take
-
-
-@pytest.fixture(scope="module")
-def run_file():
-    """`run_file(path, arguments, folder)` -> {"returncode", "stdout", "stderr"} of `python path arguments`
-    in `folder`: forked from one process that has imported torch (tests/script_runner.py) where the
-    system can fork it safely (Linux), otherwise in a new interpreter."""
-    if sys.platform != "linux":
-        def run_new(path, arguments, folder):
-            result = subprocess.run([sys.executable, str(path), *arguments], cwd=folder, capture_output=True, text=True, timeout=TIMEOUT)
-            return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
-        yield run_new
-        return
-    server = subprocess.Popen([sys.executable, str(RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              start_new_session=True)  # its own process group: a run that hangs is stopped with it
-    answers = queue.Queue()
-
-    def read():
-        for line in server.stdout:
-            if line.startswith("\x1eanswer "):
-                answers.put(json.loads(line.removeprefix("\x1eanswer ")))
-        answers.put(None)
-    threading.Thread(target=read, daemon=True).start()
-
-    def run_forked(path, arguments, folder):
-        server.stdin.write(json.dumps({"path": str(path), "args": arguments, "cwd": str(folder)}) + "\n")
-        server.stdin.flush()
-        try:
-            answer = answers.get(timeout=TIMEOUT)
-        except queue.Empty:
-            os.killpg(server.pid, signal.SIGKILL)
-            pytest.fail(f"python {path.name} did not finish in {TIMEOUT} s")
-        assert answer is not None, f"the runner stopped (exit code {server.wait()})"
-        return answer
-    yield run_forked
-    server.stdin.close()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
 
 
 def test_a_forked_run_is_a_run_of_its_own(run_file, tmp_path):
