@@ -622,6 +622,7 @@ return [...document.querySelectorAll('article pre')].map(pre => {
   const output = pre.closest('.jp-OutputArea-output');
   const mime = output ? (output.getAttribute('data-mime-type') || '') : '';
   const isOutput = !!output && (output.matches('.jp-RenderedText') || mime.startsWith('text/plain') || mime.includes('stdout') || mime.includes('stderr'));
+  if (isOutput) return {isOutput};  // only counted
   const classes = [pre.closest('.highlight'), pre, pre.querySelector('code')]
     .filter(Boolean).flatMap(e => [...e.classList]);
   const language = (classes.find(c => c.startsWith('language-')) || '').slice('language-'.length) || null;
@@ -651,7 +652,8 @@ return [...document.querySelectorAll('article pre')].map(pre => {
     }
     return '';
   })();
-  return {isOutput, language, hasButton: !!button, copied, text: pre.innerText.trimEnd(), heading};
+  // the block's own text only where there is nothing copied (innerText lays the block out: slow)
+  return {isOutput, language, hasButton: !!button, copied, text: copied === null ? pre.innerText.trimEnd() : null, heading};
 });
 }"""
 
