@@ -7,7 +7,7 @@ notebook page ran every cell again under `mkdocs serve` (a kernel, imports, plot
 CachedExecutePreprocessor takes the place of nbconvert's ExecutePreprocessor (and its config). It
 keeps one file per notebook page with the outputs of its last run and the key they belong to: the
 code cells (the page's language among them), the kernel, and the code they use (the snippet files
-they import or show, transitively, and pyproject.toml, as in hooks/notebook_cache.py). A notebook
+they import or show, transitively, and the libraries they run on, as in hooks/notebook_cache.py). A notebook
 whose cells raise leaves no file: the build fails as before.
 
 While the cells run, long computations (the agents' training) report their progress as display_data

@@ -8,10 +8,19 @@ that code re-execute the page; an edit of another snippet file leaves it alone, 
 of a notebook page still changes that page's own key only. Each language gets its own folder: the
 i18n plugin builds the languages one after the other, and mkdocs-jupyter evicts every cache entry
 its current build did not use.
+
+Of pyproject.toml, only what decides what the code computes is in the key: the libraries the pages
+run on ([project] dependencies, and the versions installed of them and of what they need). The test
+tools and the settings of pytest and the other tools are not: editing them runs no notebook again.
 """
+import functools
+import importlib.metadata
 import importlib.util
 import re
+import tomllib
 from pathlib import Path
+
+from packaging.requirements import Requirement
 
 import jupytext
 from mkdocs.plugins import event_priority
@@ -19,7 +28,7 @@ from mkdocs.plugins import event_priority
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 PAGE_RESULTS = ROOT / "page_results"   # the notebook pages' build-time code (caches, plots)
-VERSIONS = ROOT / "pyproject.toml"  # the pinned libraries the pages run on
+PYPROJECT = ROOT / "pyproject.toml"  # its [project] dependencies: the pinned libraries the pages run on
 
 
 def _snippet_module(name):
@@ -43,10 +52,39 @@ def shown_by_path(code: str, snippets: Path | tuple[Path, ...]) -> list[Path]:
     return sorted(folder / path for path in paths for folder in folders if (folder / path).is_file())
 
 
+def libraries(pyproject: Path | None = None) -> list[str]:
+    """What a page's code runs on: pyproject.toml's [project] dependencies as written, then every
+    library they need, transitively, at the version installed ("pillow==12.0.0"; "(not installed)"
+    when it is not). The optional dependencies (the test tools) and the [tool.*] tables are not read."""
+    text = (pyproject or PYPROJECT).read_text(encoding="utf-8")
+    return list(_libraries(tuple(sorted(tomllib.loads(text)["project"].get("dependencies", [])))))
+
+
+@functools.cache  # once per build: each notebook page asks
+def _libraries(dependencies: tuple[str, ...]) -> tuple[str, ...]:
+    installed, todo = {}, [Requirement(dependency) for dependency in dependencies]
+    while todo:
+        requirement = todo.pop()
+        name = requirement.name.lower().replace("_", "-")
+        if name in installed:
+            continue
+        try:
+            installed[name] = importlib.metadata.version(name)
+            needs = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            installed[name], needs = "(not installed)", []
+        for need in map(Requirement, needs):
+            extras = requirement.extras or {""}
+            if need.marker is None or any(need.marker.evaluate({"extra": extra}) for extra in extras):
+                todo.append(need)
+    return (*dependencies, *(f"{name}=={version}" for name, version in sorted(installed.items())))
+
+
 def code_fingerprint(code: str, snippets: Path | tuple[Path, ...] = (SNIPPETS, PAGE_RESULTS)) -> str:
-    """A hash of pyproject.toml and of the snippet files that `code` imports or shows, transitively."""
-    return cache_tools.cache_key({}, [VERSIONS, *cache_tools.snippet_dependencies(code, snippets=snippets),
-                                      *shown_by_path(code, snippets)])
+    """A hash of the libraries the code runs on (`libraries`) and of the snippet files that `code`
+    imports or shows, transitively."""
+    return cache_tools.cache_key({"libraries": libraries()}, [*cache_tools.snippet_dependencies(code, snippets=snippets),
+                                                              *shown_by_path(code, snippets)])
 
 
 def notebook_code(path) -> str:

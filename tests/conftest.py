@@ -1,10 +1,14 @@
 """Shared fixtures: the real site built once per test session, and throw-away copies of the project."""
 from __future__ import annotations
 
+import json
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +144,54 @@ def project_copy(tmp_path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------------
+# Running a Python file as `python <file>` runs it (test_snippets_run.py, test_policy_gradient.py)
+# ------------------------------------------------------------------------------------------------
+SCRIPT_RUNNER = Path(__file__).with_name("script_runner.py")
+SCRIPT_TIMEOUT = 600  # seconds a file may take
+
+
+@pytest.fixture(scope="session")
+def run_file():
+    """`run_file(path, arguments, folder)` -> {"returncode", "stdout", "stderr"} of `python path arguments`
+    in `folder`: forked from one process that has imported torch (tests/script_runner.py) where the
+    system can fork it safely (Linux), otherwise in a new interpreter."""
+    if sys.platform != "linux":
+        def run_new(path, arguments, folder):
+            result = subprocess.run([sys.executable, str(path), *arguments], cwd=folder, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT)
+            return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+        yield run_new
+        return
+    server = subprocess.Popen([sys.executable, str(SCRIPT_RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)  # its own process group: a run that hangs is stopped with it
+    answers = queue.Queue()
+
+    def read():
+        for line in server.stdout:
+            if line.startswith("\x1eanswer "):
+                answers.put(json.loads(line.removeprefix("\x1eanswer ")))
+        answers.put(None)
+    threading.Thread(target=read, daemon=True).start()
+
+    def run_forked(path, arguments, folder):
+        server.stdin.write(json.dumps({"path": str(path), "args": arguments, "cwd": str(folder)}) + "\n")
+        server.stdin.flush()
+        try:
+            answer = answers.get(timeout=SCRIPT_TIMEOUT)
+        except queue.Empty:
+            os.killpg(server.pid, signal.SIGKILL)
+            pytest.fail(f"python {path.name} did not finish in {SCRIPT_TIMEOUT} s")
+        assert answer is not None, f"the runner stopped (exit code {server.wait()})"
+        return answer
+    yield run_forked
+    server.stdin.close()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+# ------------------------------------------------------------------------------------------------
 # What the reading pass took (tests/test_site_reader.py), printed at the end of the run: with xdist
 # each worker reads its share of the pages and sends its figures to the main process.
 # ------------------------------------------------------------------------------------------------
@@ -179,9 +231,11 @@ def pytest_terminal_summary(terminalreporter, config):
 # Sharing the tests between xdist workers (-n 2 --dist loadgroup in pyproject.toml)
 # ------------------------------------------------------------------------------------------------
 PAGES = sorted((p.stem for p in (ROOT / "docs" / "en").glob("*.md")), key=len, reverse=True)
-# Modules whose tests share what one process has parsed (test_site_links.py: every built page's
-# BeautifulSoup, a second or so per page): their tests run in one worker.
-ONE_WORKER_MODULES = {"test_site_links.py"}
+# Modules whose tests share what one process has set up once: test_site_links.py every built page's
+# BeautifulSoup, test_site_search.py its searches (28, in Chromium, ~15 s). Their tests run in one worker.
+ONE_WORKER_MODULES = {"test_site_links.py", "test_site_search.py"}
+# Tests that run with another module's tests: they use the same runner of Python files (`run_file`).
+WITH_MODULE = {"tests/test_policy_gradient.py::test_run_output_is_what_both_pages_show": "tests/test_snippets_run.py"}
 
 
 def worker_group(nodeid: str) -> str | None:
@@ -189,6 +243,8 @@ def worker_group(nodeid: str) -> str | None:
     when a site test's id names one ("test_site_reader.py::test_x[zh-agent]", "...[en-policy-gradient-390]"):
     the worker's Reader (Chromium) then reads that page once. The controller schedules by test id
     alone, before anything is imported."""
+    if nodeid in WITH_MODULE:
+        return WITH_MODULE[nodeid]
     path, _, name = nodeid.partition("::")
     if path.rpartition("/")[2] in ONE_WORKER_MODULES:
         return path

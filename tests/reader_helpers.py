@@ -120,6 +120,36 @@ def element_count(html: str) -> int:
     return counter.elements
 
 
+# What KaTeX draws inside a formula (spans for every glyph: most of a page's 25k elements), left out
+# where the built HTML is parsed for its prose, links and ids (test_site_links.py, test_site_notebooks.py):
+# a formula is not prose, and KaTeX gives those spans neither ids nor links.
+FORMULA_START = re.compile(r'<span class="katex">')
+SPAN_TAG = re.compile(r"<(/?)span\b")
+
+
+def without_formula_insides(html: str) -> str:
+    """`html` with the inside of every `.katex` element left out (the element itself stays, empty):
+    a fifth of the parsing. Fails if what it leaves out holds an id or a link, which a check could need."""
+    kept, at = [], 0
+    for start in FORMULA_START.finditer(html):
+        if start.start() < at:  # inside a formula already left out
+            continue
+        depth = 1
+        for tag in SPAN_TAG.finditer(html, start.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                break
+        else:
+            raise ValueError(f"a formula at character {start.start()} is never closed")
+        inside = html[start.end():tag.start()]
+        if ' id="' in inside or "<a " in inside:
+            raise ValueError(f"a formula at character {start.start()} holds an id or a link: {inside[:200]}")
+        kept.append(html[at:start.end()])
+        at = tag.start()
+    kept.append(html[at:])
+    return "".join(kept)
+
+
 def page_url(base: str, lang: str, page: str) -> str:
     """URL of docs/<lang>/<page>.md in the built site (`index` is the language's home)."""
     path = "" if page == "index" else f"{page}/"
@@ -592,6 +622,7 @@ return [...document.querySelectorAll('article pre')].map(pre => {
   const output = pre.closest('.jp-OutputArea-output');
   const mime = output ? (output.getAttribute('data-mime-type') || '') : '';
   const isOutput = !!output && (output.matches('.jp-RenderedText') || mime.startsWith('text/plain') || mime.includes('stdout') || mime.includes('stderr'));
+  if (isOutput) return {isOutput};  // only counted
   const classes = [pre.closest('.highlight'), pre, pre.querySelector('code')]
     .filter(Boolean).flatMap(e => [...e.classList]);
   const language = (classes.find(c => c.startsWith('language-')) || '').slice('language-'.length) || null;
@@ -621,7 +652,8 @@ return [...document.querySelectorAll('article pre')].map(pre => {
     }
     return '';
   })();
-  return {isOutput, language, hasButton: !!button, copied, text: pre.innerText.trimEnd(), heading};
+  // the block's own text only where there is nothing copied (innerText lays the block out: slow)
+  return {isOutput, language, hasButton: !!button, copied, text: copied === null ? pre.innerText.trimEnd() : null, heading};
 });
 }"""
 
@@ -858,10 +890,18 @@ def contrast_problems(page) -> tuple[list[str], int]:
 def set_scheme(page, scheme: str) -> None:
     """What Material's palette toggle does to the page: the scheme attribute on <body>."""
     page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-    # Material animates colour changes (links, tabs: 125-250 ms): measure the colours they end on.
-    page.evaluate("""() => Promise.race([
-      Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
-      new Promise(resolve => setTimeout(resolve, 2000))])""")
+    # Material animates colour changes (links, tabs: 125-250 ms): measure the colours they end on. Each
+    # animation is sent to its end, frame after frame until a frame starts none (some start a frame
+    # late); an animation that never ends has no end to jump to and is left as it is.
+    page.evaluate("""async () => {
+      const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+      for (let frames = 0; frames < 20; frames++) {
+        const running = document.getAnimations().filter(a => a.playState === 'running' && a.effect.getComputedTiming().endTime !== Infinity);
+        if (!running.length && frames > 0) return;
+        running.forEach(a => a.finish());
+        await frame();
+      }
+    }""")
 
 
 # ------------------------------------------------------------------------------------------------

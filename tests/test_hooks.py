@@ -72,6 +72,29 @@ def test_notebook_cache_key_follows_the_snippets_the_code_uses_only(tmp_path):
         assert key() != previous, name
 
 
+def test_notebook_cache_key_follows_the_libraries_not_the_test_settings(tmp_path, monkeypatch):
+    """Of pyproject.toml only the [project] dependencies (and what they need, as installed) are in the
+    key of a notebook page's run: an edit of pytest's settings or of the test tools runs nothing again."""
+    pyproject = tmp_path / "pyproject.toml"
+    original = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    monkeypatch.setattr(notebook_cache, "PYPROJECT", pyproject)
+
+    def key(text: str) -> tuple[str, list[str]]:
+        pyproject.write_text(text, encoding="utf-8")
+        return notebook_cache.code_fingerprint("import numpy\n", snippets=tmp_path), notebook_cache.libraries()
+
+    before = key(original)
+    assert "numpy==2.4.6" in before[1] and any(name.startswith("pillow==") for name in before[1])  # matplotlib needs it
+    assert not [name for name in before[1] if name.startswith(("pytest", "playwright"))]
+    addopts = '\naddopts = "'
+    assert original.count(addopts) == 1 and original.count('"pytest==') == 1
+    assert key(original.replace(addopts, '\naddopts = "-x ')) == before                       # [tool.pytest.ini_options]
+    assert key(original.replace('"pytest==', '"pytest>=')) == before                          # a test tool
+    assert key(original + "\n[tool.ruff]\nline-length = 120\n") == before                    # another tool's settings
+    changed = key(original.replace('"numpy==2.4.6"', '"numpy==2.4.5"'))                      # a library the pages run on
+    assert changed[0] != before[0] and changed[1] != before[1]
+
+
 def test_notebook_cache_key_follows_the_exercise_files_a_page_shows(tmp_path):
     """An exercise module a page shows by its path, and the checkers' shared core when it shows a
     checker, change the key; an exercise module of another page does not."""

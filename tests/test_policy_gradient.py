@@ -378,19 +378,17 @@ def test_reward_to_go_sums_from_t_on_not_up_to_t():
 
 # --- the printed check shown on the page ----------------------------------------------------------
 
-def test_run_output_is_what_both_pages_show():
-    """`python snippets/policy_gradient.py` exits 0 and prints exactly the block under #run."""
+def test_run_output_is_what_both_pages_show(run_file, tmp_path):
+    """`python snippets/policy_gradient.py` exits 0 and prints exactly the block under #run (run as
+    conftest's `run_file` runs it, in the worker that runs tests/test_snippets_run.py)."""
     import re
-    import subprocess
-    import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    result = subprocess.run([sys.executable, str(root / "snippets" / "policy_gradient.py")],
-                            capture_output=True, text=True, encoding="utf-8", timeout=120)
-    assert result.returncode == 0, result.stderr
+    result = run_file(root / "snippets" / "policy_gradient.py", [], tmp_path)
+    assert result["returncode"] == 0, result["stderr"]
     for lang in ("en", "zh"):
         page = (root / "docs" / lang / "policy-gradient.md").read_text(encoding="utf-8")
         run = page[page.index("{ #run }"):]
         shown = re.search(r"```text\n(.*?)```", run, flags=re.S).group(1)
-        assert shown == result.stdout, f"docs/{lang}/policy-gradient.md shows an outdated run"
+        assert shown == result["stdout"], f"docs/{lang}/policy-gradient.md shows an outdated run"

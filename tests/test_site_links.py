@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Comment
 
+import reader_helpers as rh
 from conftest import ROOT, build
 
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -54,7 +55,7 @@ def page_url(lang: str, name: str) -> str:
 
 @cache
 def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(rh.without_formula_insides(path.read_text(encoding="utf-8")), "html.parser")
 
 
 @cache
@@ -347,3 +348,18 @@ def test_notebook_blocks_get_the_same_title():
     html = '<!-- snippet: short_corridor.py:reinforce -->\n\n<div class="highlight"><pre><code>x</code></pre></div>'
     assert code_titles.title_notebook_blocks(html) == (
         '<div class="highlight"><span class="filename">short_corridor.py › reinforce</span><pre><code>x</code></pre></div>')
+
+
+def test_only_the_inside_of_formulas_is_left_out_of_the_parsed_pages():
+    page = ('<p>See <a class="formula-ref" href="#D1">(D1)</a>: <span class="katex"><span class="katex-html">'
+            '<span class="mord">x</span><span>(D2)</span></span></span> and (D3).</p>'
+            '<span class="katex-display" id="D1"><span class="katex"><span>y</span></span></span>')
+    assert rh.without_formula_insides(page) == (
+        '<p>See <a class="formula-ref" href="#D1">(D1)</a>: <span class="katex"></span> and (D3).</p>'
+        '<span class="katex-display" id="D1"><span class="katex"></span></span>')
+    with pytest.raises(ValueError, match="holds an id or a link"):
+        rh.without_formula_insides('<span class="katex"><span id="D4">z</span></span>')
+    with pytest.raises(ValueError, match="holds an id or a link"):
+        rh.without_formula_insides('<span class="katex"><a href="#D4">z</a></span>')
+    with pytest.raises(ValueError, match="never closed"):
+        rh.without_formula_insides('<span class="katex"><span>z</span>')

@@ -8,8 +8,10 @@ download button of every page leads to its notebook (Chromium). The hook's own c
 throw-away pages: a notebook that cannot be self-contained fails the build naming page and block.
 
 Running 50-odd notebooks takes minutes, so a notebook's result is kept under .cache/notebook-runs/,
-named after a hash of its code cells, the kernel, Python's version and pyproject.toml: the English
-and the Chinese notebook of a page share one run, and a prose edit runs nothing again.
+named after a hash of its code cells, the kernel, Python's version and the libraries it runs on
+(hooks/notebook_cache.libraries: pyproject.toml's [project] dependencies, not its test tools or
+settings): the English and the Chinese notebook of a page share one run, and a prose edit runs
+nothing again.
 """
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+import reader_helpers as rh
 from conftest import ROOT, build
 
 sys.path.insert(0, str(ROOT / "hooks"))
+import notebook_cache  # noqa: E402
 import page_notebooks  # noqa: E402
 
 from test_site_reader import EACH_PAGE, LANGS, PAGES, browser, reader  # noqa: E402,F401 (the session's Chromium and reading pass)
@@ -142,12 +146,12 @@ def language_neutral(source: str) -> str:
 
 def run_key(notebook) -> str:
     """What a run's outcome depends on: the code cells (the checkers' language aside) and kernel,
-    Python, the pinned versions."""
+    Python, the libraries it runs on."""
     neutral = nbformat.from_dict(notebook)
     for cell in neutral.cells:
         cell.source = language_neutral(cell.source)
     digest = hashlib.sha256(page_notebooks.notebook_digest(neutral).encode())
-    digest.update(platform.python_version().encode() + (ROOT / "pyproject.toml").read_bytes())
+    digest.update(platform.python_version().encode() + json.dumps(notebook_cache.libraries()).encode())
     return digest.hexdigest()[:24]
 
 
@@ -255,7 +259,7 @@ def page_text(site: Path, lang: str, page: str) -> str:
     from bs4 import BeautifulSoup
 
     html = site / ("" if lang == LANGS[0] else lang) / ("" if page == "index" else page) / "index.html"
-    article = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    article = BeautifulSoup(rh.without_formula_insides(html.read_text(encoding="utf-8")), "html.parser").select_one("article")
     if article is None:
         return ""
     for formula in article.select(".katex, .katex-display, .arithmatex"):

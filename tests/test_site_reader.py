@@ -458,12 +458,25 @@ def search_page(reader, browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def searched(reader, search_page):
+    """lang -> (the record of loading that language's home, Material's results for SEARCHES[lang]'s query):
+    each home is loaded and searched once, for the two tests below."""
+    found = {}
+
+    def search(lang: str) -> tuple[rh.Record, dict]:
+        if lang not in found:
+            page, recorder = search_page
+            record = rh.load(page, recorder, reader.url(lang, "index"))
+            found[lang] = record, rh.search(page, SEARCHES[lang][0])
+        return found[lang]
+    return search
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_search_lists_the_right_page_first_in_its_language(reader, search_page, lang):
-    page, recorder = search_page
+def test_search_lists_the_right_page_first_in_its_language(reader, searched, lang):
     query, expected = SEARCHES[lang]
-    record = rh.load(page, recorder, reader.url(lang, "index"))
-    found = rh.search(page, query)
+    record, found = searched(lang)
     assert found["results"], f"no results for {query!r}: {found['meta']}"
     first = found["results"][0]["href"].split("?")[0].split("#")[0]
     assert first == reader.url(lang, expected), f"{query!r} lists first {first}; all: {[r['href'] for r in found['results']]}"
@@ -471,10 +484,8 @@ def test_search_lists_the_right_page_first_in_its_language(reader, search_page, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_search_results_show_no_raw_tex(reader, search_page, lang):
-    page, recorder = search_page
-    rh.load(page, recorder, reader.url(lang, "index"))
-    found = rh.search(page, SEARCHES[lang][0])
+def test_search_results_show_no_raw_tex(searched, lang):
+    found = searched(lang)[1]
     raw = [f"{r['href']}: {m.group(0)!r} in …{r['text'][max(0, m.start() - 30):m.end() + 30]}…"
            for r in found["results"] for m in [re.search(r"\\[A-Za-z]{2,}|\$\$", r["text"])] if m]
     assert raw == []
