@@ -7,7 +7,8 @@ benchmarks/lighthouse_pages.py and Chromium traces).
   space it takes. (A rough guess made the skipped code overflow its box in the geometry that
   accessibility checkers read, and axe misread the contrast of text drawn after it.)
 - Text far below the first screen is marked (`class="below-first-screens"`) so that docs/assets/site.css
-  skips it until the reader comes near (paragraphs; lists and tables with a height estimated from their text). Whether a block is on the first screen cannot be known before
+  skips it until the reader comes near (paragraphs; lists and tables, `data-below-first-screens`, with a
+  height estimated from their text). Whether a block is on the first screen cannot be known before
   layout; its place is estimated here for a phone (a 358 px column), and only blocks estimated three
   phone screens down or more are marked: a skipped block on the first screen is drawn at a guessed size
   in the first frame and at its own in the next, which moves what follows (layout shift 0.13).
@@ -137,8 +138,7 @@ def estimated_height_px(block: dict) -> float:
         return (text.rstrip("\n").count("\n") + 1) * CODE_LINE_PX + 21 + 40   # + its title
     if "arithmatex" in block["classes"]:
         return 90
-    width_em = sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in " ".join(text.split()))
-    return max(1, math.ceil(width_em / COLUMN_EM)) * LINE_PX + 16
+    return max(1, math.ceil(letters_width_em(text) / COLUMN_EM)) * LINE_PX + 16
 
 
 def first_blocks(html: str, chunk: int = 16_384) -> list[dict]:
@@ -154,10 +154,14 @@ def first_blocks(html: str, chunk: int = 16_384) -> list[dict]:
     return parser.blocks
 
 
+def letters_width_em(text: str) -> float:
+    """How wide text is on one line, in em of its font: a CJK character 1 em, others about half."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in " ".join(text.split()))
+
+
 def text_width_em(html: str) -> float:
-    """How wide a fragment's visible text is, in em of its font (CJK 1 em, other characters about half)."""
-    text = " ".join(TAGS.sub(" ", MATHML.sub("", html)).split())
-    return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text)
+    """letters_width_em of an HTML fragment's visible text (KaTeX's MathML copy left out)."""
+    return letters_width_em(TAGS.sub(" ", MATHML.sub("", html)))
 
 
 def estimated_skipped_height_px(tag: str, html: str) -> int:
@@ -191,7 +195,8 @@ def top_level_blocks(html: str, start: int) -> list[tuple[int, str, int]]:
 
 def mark_first_screens(html: str) -> str:
     """Give the top-level paragraphs estimated three phone screens down the class `below-first-screens`
-    (lists and tables: the attribute `data-below-first-screens` and their estimated height), and put FIRST_SCREENS_END before the first block estimated two screens down (the fonts' cut-off)."""
+    (lists and tables: the attribute `data-below-first-screens` and their estimated height), and put
+    FIRST_SCREENS_END before the first block estimated two screens down (the fonts' cut-off)."""
     if "jp-Notebook" in html:   # a notebook page is one block: its cells are its blocks (paragraphs: site.css)
         starts = [match.start() for match in NOTEBOOK_CELL.finditer(html)] + [len(html)]
         blocks = [{"tag": "div", "offset": start, "classes": [], "text": TAGS.sub(" ", MATHML.sub("", html[start:stop]))}
@@ -203,7 +208,7 @@ def mark_first_screens(html: str) -> str:
         if top >= FONTS_FROM_PX and fonts_end is None:
             fonts_end = block["offset"]
             edits.append((fonts_end, "end", ""))
-        if top >= MARK_FROM_PX:   # from here on only where the paragraphs start matters
+        if top >= MARK_FROM_PX:   # from here on only where the blocks to skip start matters
             edits += [(offset, tag, html[offset:end]) for offset, tag, end in top_level_blocks(html, block["offset"])]
             break
         top += estimated_height_px(block)
