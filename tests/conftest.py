@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from copied_code_runner import read_answers
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -164,13 +166,7 @@ def run_file():
     server = subprocess.Popen([sys.executable, str(SCRIPT_RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                               start_new_session=True)  # its own process group: a run that hangs is stopped with it
     answers = queue.Queue()
-
-    def read():
-        for line in server.stdout:
-            if line.startswith("\x1eanswer "):
-                answers.put(json.loads(line.removeprefix("\x1eanswer ")))
-        answers.put(None)
-    threading.Thread(target=read, daemon=True).start()
+    threading.Thread(target=read_answers, args=(server.stdout, answers), daemon=True).start()
 
     def run_forked(path, arguments, folder):
         server.stdin.write(json.dumps({"path": str(path), "args": arguments, "cwd": str(folder)}) + "\n")

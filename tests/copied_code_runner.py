@@ -43,6 +43,15 @@ def run(code: str) -> tuple[int, str]:
 ANSWER = "\x1eanswer "
 
 
+def read_answers(stdout, answers: queue.Queue) -> None:
+    """Put each ANSWER line a runner writes (this one, or tests/script_runner.py) on `answers`, decoded;
+    then None once the runner's output ends."""
+    for line in stdout:
+        if line.startswith(ANSWER):
+            answers.put(json.loads(line[len(ANSWER):]))
+    answers.put(None)  # the process ended
+
+
 def main() -> None:
     sys.path[0] = ""  # as for `python -`: the working directory, not this file's folder (tests/)
     if sys.argv[1:] == ["--serve"]:
@@ -73,14 +82,8 @@ class BlockRunner:
                                         stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=self.env,
                                         cwd=tempfile.gettempdir())
         self.answers: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, args=(self.process.stdout, self.answers), daemon=True).start()
+        threading.Thread(target=read_answers, args=(self.process.stdout, self.answers), daemon=True).start()
 
-    @staticmethod
-    def _read(stdout, answers: queue.Queue) -> None:
-        for line in stdout:
-            if line.startswith(ANSWER):
-                answers.put(json.loads(line[len(ANSWER):]))
-        answers.put(None)  # the process ended
 
     def run(self, codes: list[str]) -> dict[str, tuple[int, str]]:
         todo = sorted(set(codes) - set(self.results))

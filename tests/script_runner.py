@@ -3,9 +3,9 @@ imported torch (and numpy with it) once: about 1.5 s a file on these machines. U
 
 Reads one JSON request per line on stdin ({"path", "args", "cwd"}) and answers each with one line that
 starts with ANSWER ({"returncode", "stdout", "stderr"}), until stdin closes. In the child, the file runs
-as __main__ with its own folder first on sys.path, in `cwd`, with nothing of the tests imported: its
-names, the project modules it imports and its output are its own; only the libraries `import torch`
-loads are in memory already, as that import would load them. numpy's global generator, if loaded, is
+as __main__ with its own folder first on sys.path, in `cwd`, with nothing of the tests imported but
+copied_code_runner.py's answer marker (standard library only): its names, the project modules it
+imports and its output are its own; only the libraries `import torch` loads are in memory already, as that import would load them. numpy's global generator, if loaded, is
 reseeded from the system's entropy, as in a new interpreter (a fork would copy this process's). At its end the
 child waits for its threads and runs its exit functions, as the interpreter does, then exits.
 """
@@ -18,7 +18,7 @@ import tempfile
 import threading
 import traceback
 
-ANSWER = "\x1eanswer "
+from copied_code_runner import ANSWER  # the same answer lines (standard library only)
 
 
 def run_in_child(path: str, args: list[str], cwd: str, out: int, err: int) -> int:
