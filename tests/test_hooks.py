@@ -338,6 +338,26 @@ def test_the_palette_rule_that_restyles_every_element_is_dropped_and_a_changed_o
         page_weight.drop_palette_switching_rule(stylesheet)
 
 
+def test_the_cell_edge_rules_that_restyle_a_whole_subtree_are_rewritten_and_a_changed_one_named(tmp_path):
+    import page_weight
+    from mkdocs.exceptions import PluginError
+
+    stylesheet = tmp_path / "main.x.min.css"
+    material = ("a{color:red}.md-typeset table:not([class]) td>:first-child,.md-typeset table:not([class]) th>:first-child"
+                "{margin-top:0}.md-typeset table:not([class]) td>:last-child,.md-typeset table:not([class]) th>:last-child"
+                "{margin-bottom:0}b{color:blue}")
+    stylesheet.write_text(material, encoding="utf-8")
+    page_weight.rewrite_cell_edge_rules(stylesheet)
+    rewritten = ("a{color:red}.md-typeset td>:first-child,.md-typeset th>:first-child{margin-top:0}"
+                 ".md-typeset td>:last-child,.md-typeset th>:last-child{margin-bottom:0}b{color:blue}")
+    assert stylesheet.read_text(encoding="utf-8") == rewritten
+    page_weight.rewrite_cell_edge_rules(stylesheet)   # a rebuild that finds it rewritten changes nothing
+    assert stylesheet.read_text(encoding="utf-8") == rewritten
+    stylesheet.write_text(material.replace("td>:first-child", "td > :first-child"), encoding="utf-8")
+    with pytest.raises(PluginError, match="main.x.min.css.*CELL_EDGE_RULES"):
+        page_weight.rewrite_cell_edge_rules(stylesheet)
+
+
 def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
     import page_weight
 

@@ -9,6 +9,7 @@ first screen or losing a wide formula's tab stop.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -238,6 +239,48 @@ def test_a_reader_who_goes_to_search_before_the_page_has_loaded_gets_the_index_t
         assert rh.search(page, "baseline")["results"]
     finally:
         context.close()
+
+
+# Material's scripts change <html>'s classes and <body>'s attributes while every page loads. Two rules of
+# Material's made any class change restyle the changed element's whole subtree, and one any change of
+# `data-md-color-switching` restyle every element (hooks/page_weight.py rewrites and drops them). Counted
+# in a Chromium trace: a count of elements, which does not depend on the machine's load.
+ROOT_CHANGES = ["document.documentElement.classList.add('reader-test')",
+                "document.body.setAttribute('data-md-color-switching', '')"]
+CHANGE_STAMPS = ("reader-test: the change", "reader-test: restyled")
+WHOLE_SUBTREE_RULE = ("<style>.md-typeset table:not([class]) td>:first-child{margin-top:0}</style>"
+                      "<style>[data-md-color-switching] *{transition-duration:0s!important}</style></head>")
+
+
+def elements_restyled_by_root_changes(browser, phone, base: str, edit=None) -> tuple[dict[str, int], int]:  # noqa: F811
+    if edit:
+        phone.route("**/short-corridor/", lambda route: route.fulfill(response=(r := route.fetch()), body=edit(r.text())))
+    phone.goto(rh.page_url(base, "zh", "short-corridor"), wait_until="load")
+    rh.wait_until_ready(phone, render_all=False)
+    restyled = {}
+    for change in ROOT_CHANGES:
+        browser.start_tracing(page=phone, categories=["devtools.timeline"])
+        # style left to update from before is updated first, and a font that comes in after is not
+        # counted: only the restyle between the two time stamps, which the read after the change forces
+        phone.evaluate(f"""() => {{ document.body.offsetHeight; console.timeStamp('{CHANGE_STAMPS[0]}'); {change};
+                                   document.body.offsetHeight; console.timeStamp('{CHANGE_STAMPS[1]}'); }}""")
+        events = json.loads(browser.stop_tracing())["traceEvents"]
+        start, end = (next(e["ts"] for e in events if e.get("name") == "TimeStamp" and e["args"]["data"].get("message") == stamp)
+                      for stamp in CHANGE_STAMPS)
+        restyled[change] = sum(e["args"].get("elementCount", 0) for e in events
+                               if e.get("name") == "UpdateLayoutTree" and start < e["ts"] < end)
+    return restyled, phone.evaluate("document.getElementsByTagName('*').length")
+
+
+def test_a_change_on_the_pages_root_restyles_few_elements(browser, phone, site_server):  # noqa: F811
+    restyled, elements = elements_restyled_by_root_changes(browser, phone, site_server.base)
+    assert {change: n for change, n in restyled.items() if n > 0.05 * elements} == {}, elements
+
+
+def test_rules_that_restyle_every_element_are_caught(browser, phone, site_server):  # noqa: F811
+    restyled, elements = elements_restyled_by_root_changes(
+        browser, phone, site_server.base, edit=lambda html: html.replace("</head>", WHOLE_SUBTREE_RULE, 1))
+    assert all(n > 0.2 * elements for n in restyled.values()), (restyled, elements)
 
 
 # A list or a table far below is skipped at the height hooks/page_weight.py estimated from its text; drawn,

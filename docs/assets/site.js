@@ -21,27 +21,35 @@
 // (WCAG 2.1.1: a scrolling region takes focus). Only formulas that overflow become tab stops.
 (function () {
   const DISPLAY = ".md-typeset .katex-display";
-  function measure(display) {
-    if (display.scrollWidth > display.clientWidth + 1) {
-      display.setAttribute("tabindex", "0");
-    } else {
-      display.removeAttribute("tabindex");
-    }
+  // A formula off screen is not laid out (content-visibility in site.css) and measures as not
+  // overflowing; measuring it would make Chromium lay it out there and then. It is measured when the
+  // reader comes near it.
+  function drawn(display) {
+    return display.firstElementChild !== null && display.firstElementChild.checkVisibility({contentVisibilityAuto: true});
   }
-  function focusableWhenScrolling() {
-    for (const display of document.querySelectorAll(DISPLAY)) measure(display);
+  // Every width read first, then every write: a write between two reads forced a layout per formula.
+  function measure(displays) {
+    const shown = displays.filter(drawn);
+    const overflowing = shown.map(display => display.scrollWidth > display.clientWidth + 1);
+    shown.forEach(function (display, i) {
+      if (overflowing[i]) {
+        display.setAttribute("tabindex", "0");
+      } else {
+        display.removeAttribute("tabindex");
+      }
+    });
   }
-  window.addEventListener("resize", focusableWhenScrolling);
-  // A block off screen is not laid out (content-visibility in site.css) and measures as not
-  // overflowing: its formulas are measured again when the reader comes near it.
+  function measureAll() {
+    measure([...document.querySelectorAll(DISPLAY)]);
+  }
+  window.addEventListener("resize", measureAll);
   document.addEventListener("contentvisibilityautostatechange", function (event) {
     if (event.skipped || !(event.target instanceof Element)) return;
-    if (event.target.matches(DISPLAY)) measure(event.target);
-    for (const display of event.target.querySelectorAll(DISPLAY)) measure(display);
+    measure([...(event.target.matches(DISPLAY) ? [event.target] : []), ...event.target.querySelectorAll(DISPLAY)]);
   }, true);
   // KaTeX's fonts change the formulas' widths: measure once they are in (and say so, for the tests).
   document.fonts.ready.then(function () {
-    focusableWhenScrolling();
+    measureAll();
     document.documentElement.setAttribute("data-formulas-measured", "");
   });
 })();
