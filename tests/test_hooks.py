@@ -358,6 +358,29 @@ def test_the_cell_edge_rules_that_restyle_a_whole_subtree_are_rewritten_and_a_ch
         page_weight.rewrite_cell_edge_rules(stylesheet)
 
 
+def test_the_palette_script_reuses_the_color_scheme_meta_and_a_changed_bundle_is_named(tmp_path):
+    import page_weight
+    from mkdocs.exceptions import PluginError
+
+    bundle = tmp_path / "bundle.x.min.js"
+    material = ('function li(e){let t=M("input",e),r=x("meta",{name:"theme-color"});document.head.appendChild(r);'
+                'let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);'
+                'i.pipe(m(()=>{let s=Ce("header"),a=window.getComputedStyle(s);return o.content=a.colorScheme,a.backgroundColor})}')
+    bundle.write_text(material, encoding="utf-8")
+    page_weight.reuse_color_scheme_meta(bundle)
+    patched = bundle.read_text(encoding="utf-8")
+    assert patched == ('function li(e){let t=M("input",e),r=x("meta",{name:"theme-color"});document.head.appendChild(r);'
+                       'let o=document.querySelector(\'meta[name="color-scheme"]\')||x("meta",{name:"color-scheme"});'
+                       'o.parentNode||document.head.appendChild(o);'
+                       'i.pipe(m(()=>{let s=Ce("header"),a=window.getComputedStyle(s);'
+                       'return o.content!==a.colorScheme&&(o.content=a.colorScheme),a.backgroundColor})}')
+    page_weight.reuse_color_scheme_meta(bundle)   # a rebuild that finds it patched changes nothing
+    assert bundle.read_text(encoding="utf-8") == patched
+    bundle.write_text(material.replace("let o=", "let n="), encoding="utf-8")
+    with pytest.raises(PluginError, match="bundle.x.min.js.*COLOR_SCHEME_EDITS"):
+        page_weight.reuse_color_scheme_meta(bundle)
+
+
 def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
     import page_weight
 

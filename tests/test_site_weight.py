@@ -283,6 +283,51 @@ def test_rules_that_restyle_every_element_are_caught(browser, phone, site_server
     assert all(n > 0.2 * elements for n in restyled.values()), (restyled, elements)
 
 
+# Material's palette script added a <meta name="color-scheme"> and wrote it on every load, and Chromium
+# restyled every element each time, whatever the value (hooks/page_weight.py, overrides/main.html).
+COLOR_SCHEME_WRITES_JS = """(() => {
+  if (window.__colorSchemeWrites) return;   // added again for a second load in the same page
+  window.__colorSchemeWrites = [];
+  new MutationObserver(records => records.forEach(record => record.target.matches('meta[name=color-scheme]')
+      && window.__colorSchemeWrites.push(`${record.oldValue} -> ${record.target.content}`)))
+    .observe(document, {subtree: true, attributes: true, attributeFilter: ['content'], attributeOldValue: true});
+})()"""
+COLOR_SCHEME_META = '<meta name="color-scheme" content="light">'
+
+
+def color_scheme_on_load(page, base: str, edit=None) -> dict:
+    page.add_init_script(COLOR_SCHEME_WRITES_JS)
+    if edit:
+        page.route("**/policy-gradient/", lambda route: route.fulfill(response=(r := route.fetch()), body=edit(r.text())))
+    page.goto(rh.page_url(base, "en", "policy-gradient"), wait_until="load")
+    rh.wait_until_ready(page, render_all=False)
+    page.wait_for_function("document.querySelector('meta[name=theme-color]')?.content.startsWith('#')")  # the palette script has run
+    return page.evaluate("""() => ({metas: [...document.querySelectorAll('meta[name=color-scheme]')].map(m => m.content),
+                                   writes: window.__colorSchemeWrites})""")
+
+
+def test_the_color_scheme_is_not_written_while_a_page_loads_and_follows_the_palette(browser, site_server):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")
+    try:
+        page = context.new_page()
+        assert color_scheme_on_load(page, site_server.base) == {"metas": ["light"], "writes": []}
+        page.locator("form[data-md-component=palette] label:visible").first.click()   # to dark mode
+        page.wait_for_function("document.querySelector('meta[name=color-scheme]').content === 'dark'")
+        assert color_scheme_on_load(page, site_server.base) == {"metas": ["dark"], "writes": ["light -> dark"]}   # kept
+    finally:
+        context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")   # a dark system
+    try:
+        assert color_scheme_on_load(context.new_page(), site_server.base) == {"metas": ["dark"], "writes": ["light -> dark"]}
+    finally:
+        context.close()
+
+
+def test_a_color_scheme_written_on_every_load_is_caught(phone, site_server):
+    loaded = color_scheme_on_load(phone, site_server.base, edit=lambda html: html.replace(COLOR_SCHEME_META, "", 1))
+    assert loaded["writes"] == ["null -> light"], loaded
+
+
 # A list or a table far below is skipped at the height hooks/page_weight.py estimated from its text; drawn,
 # it must not come out much taller (its rows would overflow onto what follows in the geometry that
 # accessibility checkers read). Pages with the longest tables, in both languages.
