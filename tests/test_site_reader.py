@@ -194,7 +194,7 @@ class Reader:
             reading.plots[DESKTOP_WIDTH] = self._step(reading, "plots", lambda: plot_checks.plots(p)) or []
         if reading.page not in CONTRAST_PAGES:
             return
-        for scheme in ("slate", "default"):
+        for scheme in ("default", "slate"):  # the scheme the page opens in first: one switch, not two
             def contrast():
                 rh.set_scheme(p, scheme)
                 reading.contrast[scheme], reading.contrast_checked[scheme] = rh.contrast_problems(p)
