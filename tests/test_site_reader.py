@@ -85,6 +85,7 @@ class Reader:
         self.browser = browser
         self.js = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 900}, color_scheme="light", locale="en-US")
         self.js.set_default_timeout(10_000)  # a missing element fails the step in 10 s, not 30
+        self.js.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)
         self.js_page = self.js.new_page()
         self.js_recorder = rh.Recorder(self.js_page)
         self.nojs = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
@@ -94,6 +95,7 @@ class Reader:
         self.phone = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, is_mobile=True, has_touch=True,
                                          device_scale_factor=1, color_scheme="light")
         self.phone.set_default_timeout(10_000)
+        self.phone.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)
         self.phone_page = self.phone.new_page()
         self.phone_recorder = rh.Recorder(self.phone_page)
         for page in (self.js_page, self.phone_page):   # layout shift measured with the fonts in time
@@ -290,6 +292,16 @@ def test_nothing_is_requested_from_another_origin(reader, lang, page):
     reading = reader.read(lang, page)
     assert reading.records, reading.errors
     assert [url for record in reading.records for url in rh.other_origin_requests(record, reader.base)] == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_every_page_asks_for_the_search_index(reader, lang, page):
+    """Read without building the index (rh.NO_SEARCH_INDEX_BUILD_JS), each page still asks for it: a wrong
+    path to it or a missing index is a failed request of that page."""
+    reading = reader.read(lang, page)
+    scripted = [record for record in reading.records if record.scripts]
+    assert scripted, reading.errors
+    assert [record.url for record in scripted if not any(url.endswith(rh.SEARCH_INDEX) for url in record.requests)] == []
 
 
 @pytest.mark.parametrize("lang, page", EACH_PAGE)
@@ -541,6 +553,7 @@ def broken(site_build, browser, tmp_path_factory):
     site = rh.copy_site(site_build.site, tmp_path_factory.mktemp("broken") / "site")
     server = rh.SiteServer(site)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)  # as the reader reads pages
     page = context.new_page()
     recorder = rh.Recorder(page)
     template_page = DERIVATION_PAGE or "glossary"
@@ -596,6 +609,12 @@ def test_broken_katex_stylesheet_is_caught_without_javascript(broken):
     finally:
         context.close()
     assert any("MathML copy" in p for p in problems)
+
+
+def test_broken_search_index_path_is_caught(broken):
+    page, record, _ = broken("index", lambda h: h.replace('"base": "../"', '"base": "../no-such/"', 1))
+    page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name.endsWith('{rh.SEARCH_INDEX}'))")
+    assert any(rh.SEARCH_INDEX in r and "HTTP 404" in r for r in record.failed_requests), record.failed_requests
 
 
 def test_broken_images_are_caught(broken):
