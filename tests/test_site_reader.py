@@ -382,6 +382,7 @@ def test_language_switch_from_a_deep_link_lands_on_the_same_section(reader, brow
     page_name = DERIVATION_PAGE or "index"
     section = deep_section(page_name)
     context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 900})
+    context.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)  # as the reader reads pages
     try:
         page = context.new_page()
         recorder = rh.Recorder(page)
