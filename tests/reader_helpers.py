@@ -262,9 +262,9 @@ LAYOUT_SHIFT_OBSERVER_JS = r"""(() => {
 })();"""
 
 
-# Material builds its search index of both languages in a web worker on every page it loads: half a CPU
-# second a page (a third of a load) that none of a page's checks reads, since a worker's console and errors
-# are not the page's. A page read with this script still asks for the index, and the request and its
+# Material builds the search index of the page's language in a web worker on every page it loads: half a
+# CPU second a page (a third of a load) that none of a page's checks reads, since a worker's console and
+# errors are not the page's. A page read with this script still asks for the index, and the request and its
 # answer are recorded and checked; only handing it to the worker (Material's SETUP message) is left out.
 # Searching, with the index built, is tested on the homes (test_site_search.py, test_site_reader.py).
 NO_SEARCH_INDEX_BUILD_JS = r"""(() => {
