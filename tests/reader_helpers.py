@@ -172,6 +172,7 @@ class Record:
     failed_requests: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     layout_shift: float | None = None  # what moved on screen while the page loaded (CLS), before the checks
+    scripts: bool = True  # loaded with JavaScript on
 
 
 class Recorder:
@@ -261,6 +262,21 @@ LAYOUT_SHIFT_OBSERVER_JS = r"""(() => {
 })();"""
 
 
+# Material builds the search index of the page's language in a web worker on every page it loads: half a
+# CPU second a page (a third of a load) that none of a page's checks reads, since a worker's console and
+# errors are not the page's. A page read with this script still asks for the index, and the request and its
+# answer are recorded and checked; only handing it to the worker (Material's SETUP message) is left out.
+# Searching, with the index built, is tested on the homes (test_site_search.py, test_site_reader.py).
+NO_SEARCH_INDEX_BUILD_JS = r"""(() => {
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message) {
+    if (message && message.type === 0 && message.data && 'docs' in message.data) return;
+    return post.apply(this, arguments);
+  };
+})();"""
+SEARCH_INDEX = "/search/search_index.json"
+
+
 def warm_font_cache(page, base: str, site: Path) -> None:
     """Load every KaTeX font once in `page`'s context, so that later loads find them in the cache.
 
@@ -330,6 +346,7 @@ def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = Tru
     Without JavaScript the page is final at the load event.
     """
     record = recorder.start(url)
+    record.scripts = scripts
     if action is None:
         page.goto(url, wait_until="load")
     else:

@@ -85,6 +85,7 @@ class Reader:
         self.browser = browser
         self.js = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 900}, color_scheme="light", locale="en-US")
         self.js.set_default_timeout(10_000)  # a missing element fails the step in 10 s, not 30
+        self.js.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)
         self.js_page = self.js.new_page()
         self.js_recorder = rh.Recorder(self.js_page)
         self.nojs = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
@@ -94,6 +95,7 @@ class Reader:
         self.phone = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, is_mobile=True, has_touch=True,
                                          device_scale_factor=1, color_scheme="light")
         self.phone.set_default_timeout(10_000)
+        self.phone.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)
         self.phone_page = self.phone.new_page()
         self.phone_recorder = rh.Recorder(self.phone_page)
         for page in (self.js_page, self.phone_page):   # layout shift measured with the fonts in time
@@ -194,7 +196,7 @@ class Reader:
             reading.plots[DESKTOP_WIDTH] = self._step(reading, "plots", lambda: plot_checks.plots(p)) or []
         if reading.page not in CONTRAST_PAGES:
             return
-        for scheme in ("slate", "default"):
+        for scheme in ("default", "slate"):  # the scheme the page opens in first: one switch, not two
             def contrast():
                 rh.set_scheme(p, scheme)
                 reading.contrast[scheme], reading.contrast_checked[scheme] = rh.contrast_problems(p)
@@ -293,6 +295,16 @@ def test_nothing_is_requested_from_another_origin(reader, lang, page):
 
 
 @pytest.mark.parametrize("lang, page", EACH_PAGE)
+def test_every_page_asks_for_the_search_index(reader, lang, page):
+    """Read without building the index (rh.NO_SEARCH_INDEX_BUILD_JS), each page still asks for it: a wrong
+    path to it or a missing index is a failed request of that page."""
+    reading = reader.read(lang, page)
+    scripted = [record for record in reading.records if record.scripts]
+    assert scripted, reading.errors
+    assert [record.url for record in scripted if not any(url.endswith(rh.SEARCH_INDEX) for url in record.requests)] == []
+
+
+@pytest.mark.parametrize("lang, page", EACH_PAGE)
 def test_formulas_are_rendered(reader, lang, page):
     reading = reader.read(lang, page)
     assert no_step_errors(reading, "load", "formulas") + reading.math == []
@@ -370,6 +382,7 @@ def test_language_switch_from_a_deep_link_lands_on_the_same_section(reader, brow
     page_name = DERIVATION_PAGE or "index"
     section = deep_section(page_name)
     context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 900})
+    context.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)  # as the reader reads pages
     try:
         page = context.new_page()
         recorder = rh.Recorder(page)
@@ -541,6 +554,7 @@ def broken(site_build, browser, tmp_path_factory):
     site = rh.copy_site(site_build.site, tmp_path_factory.mktemp("broken") / "site")
     server = rh.SiteServer(site)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)  # as the reader reads pages
     page = context.new_page()
     recorder = rh.Recorder(page)
     template_page = DERIVATION_PAGE or "glossary"
@@ -596,6 +610,12 @@ def test_broken_katex_stylesheet_is_caught_without_javascript(broken):
     finally:
         context.close()
     assert any("MathML copy" in p for p in problems)
+
+
+def test_broken_search_index_path_is_caught(broken):
+    page, record, _ = broken("index", lambda h: h.replace('"base": "../"', '"base": "../no-such/"', 1))
+    page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name.endsWith('{rh.SEARCH_INDEX}'))")
+    assert any(rh.SEARCH_INDEX in r and "HTTP 404" in r for r in record.failed_requests), record.failed_requests
 
 
 def test_broken_images_are_caught(broken):
@@ -679,7 +699,9 @@ def test_broken_interface_text_is_caught(broken):
 
 
 def test_broken_accessibility_is_caught(broken):
-    page, _, _ = broken("axe", lambda h: insert(h, '<img src="../../assets/images/favicon.png"><button></button>'))
+    # on the smallest page (axe's time grows with the page's elements: 5 s on the derivation page, 0.3 s here)
+    small = (broken.site / "zh" / "references" / "index.html").read_text(encoding="utf-8")
+    page, _, _ = broken("axe", lambda h: insert(h, '<img src="../../assets/images/favicon.png"><button></button>'), base=small)
     found = rh.serious(rh.axe_violations(page))
     assert any("image-alt" in v for v in found) and any("button-name" in v for v in found)
 

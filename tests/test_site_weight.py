@@ -93,6 +93,7 @@ def site_server(site_build):
 def phone(browser):  # noqa: F811
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
+    context.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)  # the index is asked for, not built (reader_helpers.py)
     yield context.new_page()
     context.close()
 
@@ -166,6 +167,7 @@ WRONG_LINE_COUNT = "<style>.md-typeset .highlight > pre { --code-lines: 3 !impor
 
 def code_heights_skipped_and_drawn(browser, base: str, width: int, edit=None) -> tuple[list, list]:  # noqa: F811
     context = browser.new_context(viewport={"width": width, "height": 844})
+    context.add_init_script(rh.NO_SEARCH_INDEX_BUILD_JS)
     try:
         page = context.new_page()
         if edit:
