@@ -338,47 +338,41 @@ def test_the_palette_rule_that_restyles_every_element_is_dropped_and_a_changed_o
         page_weight.drop_palette_switching_rule(stylesheet)
 
 
-def test_the_cell_edge_rules_that_restyle_a_whole_subtree_are_rewritten_and_a_changed_one_named(tmp_path):
+MATERIAL_PATCHES = [   # function, file, Material's text, the text patched, a Material change the patch must name
+    pytest.param("rewrite_cell_edge_rules", "main.x.min.css", "CELL_EDGE_RULES",
+                 "a{color:red}.md-typeset table:not([class]) td>:first-child,.md-typeset table:not([class]) th>:first-child"
+                 "{margin-top:0}.md-typeset table:not([class]) td>:last-child,.md-typeset table:not([class]) th>:last-child"
+                 "{margin-bottom:0}b{color:blue}",
+                 "a{color:red}.md-typeset td>:first-child,.md-typeset th>:first-child{margin-top:0}"
+                 ".md-typeset td>:last-child,.md-typeset th>:last-child{margin-bottom:0}b{color:blue}",
+                 ("td>:first-child", "td > :first-child"), id="cell edge rules"),
+    pytest.param("reuse_color_scheme_meta", "bundle.x.min.js", "COLOR_SCHEME_EDITS",
+                 'function li(e){let t=M("input",e),r=x("meta",{name:"theme-color"});document.head.appendChild(r);'
+                 'let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);'
+                 'i.pipe(m(()=>{let s=Ce("header"),a=window.getComputedStyle(s);return o.content=a.colorScheme,a.backgroundColor})}',
+                 'function li(e){let t=M("input",e),r=x("meta",{name:"theme-color"});document.head.appendChild(r);'
+                 'let o=document.querySelector(\'meta[name="color-scheme"]\')||x("meta",{name:"color-scheme"});'
+                 'o.parentNode||document.head.appendChild(o);'
+                 'i.pipe(m(()=>{let s=Ce("header"),a=window.getComputedStyle(s);'
+                 'return o.content!==a.colorScheme&&(o.content=a.colorScheme),a.backgroundColor})}',
+                 ("let o=", "let n="), id="color-scheme meta"),
+]
+
+
+@pytest.mark.parametrize("function, name, table, material, patched, change", MATERIAL_PATCHES)
+def test_materials_files_are_patched_once_and_a_changed_one_is_named(tmp_path, function, name, table, material, patched, change):
     import page_weight
     from mkdocs.exceptions import PluginError
 
-    stylesheet = tmp_path / "main.x.min.css"
-    material = ("a{color:red}.md-typeset table:not([class]) td>:first-child,.md-typeset table:not([class]) th>:first-child"
-                "{margin-top:0}.md-typeset table:not([class]) td>:last-child,.md-typeset table:not([class]) th>:last-child"
-                "{margin-bottom:0}b{color:blue}")
-    stylesheet.write_text(material, encoding="utf-8")
-    page_weight.rewrite_cell_edge_rules(stylesheet)
-    rewritten = ("a{color:red}.md-typeset td>:first-child,.md-typeset th>:first-child{margin-top:0}"
-                 ".md-typeset td>:last-child,.md-typeset th>:last-child{margin-bottom:0}b{color:blue}")
-    assert stylesheet.read_text(encoding="utf-8") == rewritten
-    page_weight.rewrite_cell_edge_rules(stylesheet)   # a rebuild that finds it rewritten changes nothing
-    assert stylesheet.read_text(encoding="utf-8") == rewritten
-    stylesheet.write_text(material.replace("td>:first-child", "td > :first-child"), encoding="utf-8")
-    with pytest.raises(PluginError, match="main.x.min.css.*CELL_EDGE_RULES"):
-        page_weight.rewrite_cell_edge_rules(stylesheet)
-
-
-def test_the_palette_script_reuses_the_color_scheme_meta_and_a_changed_bundle_is_named(tmp_path):
-    import page_weight
-    from mkdocs.exceptions import PluginError
-
-    bundle = tmp_path / "bundle.x.min.js"
-    material = ('function li(e){let t=M("input",e),r=x("meta",{name:"theme-color"});document.head.appendChild(r);'
-                'let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);'
-                'i.pipe(m(()=>{let s=Ce("header"),a=window.getComputedStyle(s);return o.content=a.colorScheme,a.backgroundColor})}')
-    bundle.write_text(material, encoding="utf-8")
-    page_weight.reuse_color_scheme_meta(bundle)
-    patched = bundle.read_text(encoding="utf-8")
-    assert patched == ('function li(e){let t=M("input",e),r=x("meta",{name:"theme-color"});document.head.appendChild(r);'
-                       'let o=document.querySelector(\'meta[name="color-scheme"]\')||x("meta",{name:"color-scheme"});'
-                       'o.parentNode||document.head.appendChild(o);'
-                       'i.pipe(m(()=>{let s=Ce("header"),a=window.getComputedStyle(s);'
-                       'return o.content!==a.colorScheme&&(o.content=a.colorScheme),a.backgroundColor})}')
-    page_weight.reuse_color_scheme_meta(bundle)   # a rebuild that finds it patched changes nothing
-    assert bundle.read_text(encoding="utf-8") == patched
-    bundle.write_text(material.replace("let o=", "let n="), encoding="utf-8")
-    with pytest.raises(PluginError, match="bundle.x.min.js.*COLOR_SCHEME_EDITS"):
-        page_weight.reuse_color_scheme_meta(bundle)
+    path = tmp_path / name
+    path.write_text(material, encoding="utf-8")
+    getattr(page_weight, function)(path)
+    assert path.read_text(encoding="utf-8") == patched
+    getattr(page_weight, function)(path)   # a rebuild that finds it patched changes nothing
+    assert path.read_text(encoding="utf-8") == patched
+    path.write_text(material.replace(*change), encoding="utf-8")
+    with pytest.raises(PluginError, match=f"{name}.*{table}"):
+        getattr(page_weight, function)(path)
 
 
 def test_only_text_estimated_three_phone_screens_down_is_marked_to_be_skipped():
