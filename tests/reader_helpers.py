@@ -340,10 +340,13 @@ def reveal_code_blocks(page) -> None:
         page.evaluate("window.scrollTo(0, 0)")
 
 
-def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True) -> Record:
+def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = True, render_all: bool = True) -> Record:
     """Load `url` (or run `action`, e.g. a click that navigates) and wait until the page is ready.
 
-    Without JavaScript the page is final at the load event.
+    Without JavaScript the page is final at the load event. `render_all` then draws every block that
+    content-visibility skips off screen, for the checks that measure them; a reader's page (where a deep
+    link lands, which section the address names) is read without it: drawing every block above at once
+    moves the page under Material's section tracking, which a reader's scrolling never does.
     """
     record = recorder.start(url)
     record.scripts = scripts
@@ -355,7 +358,8 @@ def load(page, recorder: Recorder, url: str, *, action=None, scripts: bool = Tru
     if scripts:
         wait_until_ready(page, render_all=False)
         record.layout_shift = layout_shift(page)
-        page.evaluate(RENDER_ALL_JS)
+        if render_all:
+            page.evaluate(RENDER_ALL_JS)
     return record
 
 
@@ -764,11 +768,11 @@ def run_blocks(codes: list[str], workers: int = 2, timeout: float = 900) -> dict
 # ------------------------------------------------------------------------------------------------
 # The language selector
 # ------------------------------------------------------------------------------------------------
-def switch_language(page, recorder: Recorder, lang: str) -> Record:
+def switch_language(page, recorder: Recorder, lang: str, *, render_all: bool = True) -> Record:
     """Open the header's language selector and click the link to `lang`, as a reader does."""
     page.hover(".md-header .md-select")
     link = page.locator(f".md-header .md-select__link[hreflang='{lang}']")
-    return load(page, recorder, f"(language selector -> {lang})", action=lambda: link.click())
+    return load(page, recorder, f"(language selector -> {lang})", action=lambda: link.click(), render_all=render_all)
 
 
 # ------------------------------------------------------------------------------------------------

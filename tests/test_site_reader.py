@@ -371,6 +371,12 @@ def test_chinese_pages_have_no_english_interface_text(reader, page):
     assert reading.english_interface == []
 
 
+# The reader sees a section: its heading near the top of the window (a deep link scrolls there once the
+# page is laid out, which on a loaded machine can come after the page is ready).
+HEADING_NEAR_THE_TOP_JS = """id => { const h = document.getElementById(id); if (!h) return false;
+    const top = h.getBoundingClientRect().top; return top >= 0 && top < innerHeight / 2; }"""
+
+
 def deep_section(page: str) -> str:
     """The id of a heading half-way down a page: far from the top, and the page can scroll it up."""
     ids = re.findall(r"^#{2,4} .*\{ *#([\w-]+) *\}", markdown("en", page), flags=re.M)
@@ -386,12 +392,11 @@ def test_language_switch_from_a_deep_link_lands_on_the_same_section(reader, brow
     try:
         page = context.new_page()
         recorder = rh.Recorder(page)
-        rh.load(page, recorder, f"{reader.url(lang, page_name)}#{section}")
-        rh.switch_language(page, recorder, other)
+        rh.load(page, recorder, f"{reader.url(lang, page_name)}#{section}", render_all=False)
+        page.wait_for_function(HEADING_NEAR_THE_TOP_JS, arg=section)   # the reader sees the section, then switches
+        rh.switch_language(page, recorder, other, render_all=False)
         assert page.url == f"{reader.url(other, page_name)}#{section}"
-        # The reader sees that section: its heading near the top of the window.
-        page.wait_for_function("""id => { const h = document.getElementById(id); if (!h) return false;
-            const top = h.getBoundingClientRect().top; return top >= 0 && top < innerHeight / 2; }""", arg=section)
+        page.wait_for_function(HEADING_NEAR_THE_TOP_JS, arg=section)   # and sees it on the twin page
     finally:
         context.close()
 
@@ -407,9 +412,10 @@ def test_language_switch_carries_the_section_shown_when_the_address_names_the_on
     try:
         page = context.new_page()
         recorder = rh.Recorder(page)
-        rh.load(page, recorder, f"{reader.url('en', page_name)}#{section}")
+        rh.load(page, recorder, f"{reader.url('en', page_name)}#{section}", render_all=False)
+        page.wait_for_function(HEADING_NEAR_THE_TOP_JS, arg=section)
         page.evaluate("id => history.replaceState({}, '', '#' + id)", before)   # what the tracking wrote
-        rh.switch_language(page, recorder, "zh")
+        rh.switch_language(page, recorder, "zh", render_all=False)
         assert page.url == f"{reader.url('zh', page_name)}#{section}"
     finally:
         context.close()
