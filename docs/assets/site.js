@@ -20,7 +20,6 @@
     let section = null;
     // The last heading at or above where a jump to it puts it (below the header, or its scroll margin).
     for (const heading of document.querySelectorAll(HEADINGS)) {
-      if (!heading.checkVisibility()) continue;   // in a closed box or a tab not chosen: not drawn, top 0
       const limit = Math.max(headerBottom, parseFloat(getComputedStyle(heading).scrollMarginTop) || 0) + 1;
       if (heading.getBoundingClientRect().top > limit) break;
       section = heading;
