@@ -401,26 +401,6 @@ def test_language_switch_from_a_deep_link_lands_on_the_same_section(reader, brow
         context.close()
 
 
-def test_language_switch_carries_the_section_shown_when_the_address_names_the_one_before(reader, browser):
-    """Material's section tracking can write the section before into the address just after a deep link
-    (the headings' places read before the blocks above were drawn): the section shown is carried."""
-    page_name = DERIVATION_PAGE or "index"
-    ids = re.findall(r"^#{2,4} .*\{ *#([\w-]+) *\}", markdown("en", page_name), flags=re.M)
-    section = deep_section(page_name)
-    before = ids[ids.index(section) - 1]
-    context = browser.new_context(viewport={"width": DESKTOP_WIDTH, "height": 900})
-    try:
-        page = context.new_page()
-        recorder = rh.Recorder(page)
-        rh.load(page, recorder, f"{reader.url('en', page_name)}#{section}", render_all=False)
-        page.wait_for_function(HEADING_NEAR_THE_TOP_JS, arg=section)
-        page.evaluate("id => history.replaceState({}, '', '#' + id)", before)   # what the tracking wrote
-        rh.switch_language(page, recorder, "zh", render_all=False)
-        assert page.url == f"{reader.url('zh', page_name)}#{section}"
-    finally:
-        context.close()
-
-
 def test_language_links_lead_to_the_twin(site_build):
     """Every page's selector links lead to the same page in each language (resolved as the browser does)."""
     from urllib.parse import urljoin

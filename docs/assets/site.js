@@ -1,35 +1,12 @@
 // Small behaviours of the site's own, loaded on every page (mkdocs.yml extra_javascript).
 
 // The language selector keeps the reader's place: both languages give a section the same id
-// (`## 估计量 { #estimator }`), so the link to the twin page takes the section being read along.
-// Material's navigation.tracking writes that section into the address as the reader scrolls, but it
-// can write the one before: it reads the headings' places once, and blocks above that are drawn late
-// (content-visibility in site.css) move them after (a deep link to #next once carried #error_rate).
-// So the section is read from the page as it is drawn when the link is used.
+// (`## 估计量 { #estimator }`), so the link to the twin page takes the current fragment along.
+// Material's navigation.tracking writes the section being read into the address as the reader scrolls.
 (function () {
-  const HEADINGS = ".md-typeset :is(h2, h3, h4, h5, h6)[id]";
-  function shown(element) {
-    const top = element.getBoundingClientRect().top;
-    return top >= 0 && top < innerHeight;
-  }
-  function sectionBeingRead() {
-    const named = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (named && shown(named)) return location.hash;
-    const header = document.querySelector(".md-header");
-    const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
-    let section = null;
-    // The last heading at or above where a jump to it puts it (below the header, or its scroll margin).
-    for (const heading of document.querySelectorAll(HEADINGS)) {
-      const limit = Math.max(headerBottom, parseFloat(getComputedStyle(heading).scrollMarginTop) || 0) + 1;
-      if (heading.getBoundingClientRect().top > limit) break;
-      section = heading;
-    }
-    return section ? "#" + encodeURIComponent(section.id) : location.hash;
-  }
   function carryFragment() {
-    const fragment = sectionBeingRead();
     for (const link of document.querySelectorAll(".md-select__link[hreflang]")) {
-      link.href = link.href.split("#")[0] + fragment;
+      link.href = link.href.split("#")[0] + location.hash;
     }
   }
   // Before the link is followed, opened in a new tab, hovered or reached with the keyboard.
