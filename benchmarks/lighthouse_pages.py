@@ -14,6 +14,12 @@ accessibility, best practices and SEO. Exits 1 when a page misses one of them.
 Run: python benchmarks/lighthouse_pages.py SITE_DIR [--runs 3] [--pages policy-gradient/ zh/agent/]
      python benchmarks/lighthouse_pages.py --build   (builds the site into a temporary folder first)
      --diagnose also prints where the main thread spent its time on each page.
+
+A run whose first frame comes long after DOMContentLoaded is named under its page: Lighthouse's LCP is
+simulated from the order of what it observed, so a first paint held back puts the bundle's evaluation
+before it and moves the simulated LCP by about a second (2.3 -> 3.7 s). In the traces of such runs every
+process of the browser was idle until the frame came (0.5 -> 1.15 s): a stall of the measuring browser,
+not of the page. A median of three runs (--runs 3) is the figure to compare.
 """
 import argparse
 import gzip
@@ -33,6 +39,8 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 0.95, "tbt_ms": 200, "lcp_ms": 2500, "cls": 0.05,
            "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
+# A first paint this long after DOMContentLoaded (both as observed, unthrottled) is reported as held back.
+HELD_BACK_MS = 500
 
 
 def lighthouse(url: str, browser: str) -> dict:
@@ -54,7 +62,20 @@ def figures(report: dict) -> dict:
     row["lcp_ms"] = audits["largest-contentful-paint"]["numericValue"]
     row["cls"] = audits["cumulative-layout-shift"]["numericValue"]
     row["fcp_ms"] = audits["first-contentful-paint"]["numericValue"]
+    observed = audits["metrics"]["details"]["items"][0]
+    row["observed_fcp_ms"] = observed["observedFirstContentfulPaint"]
+    row["observed_dcl_ms"] = observed["observedDomContentLoaded"]
     return row
+
+
+def held_back(runs: list[dict]) -> str:
+    """The runs whose first frame came long after DOMContentLoaded, as a line under the page's row."""
+    late = [run for run in runs if run["observed_fcp_ms"] > run["observed_dcl_ms"] + HELD_BACK_MS]
+    if not late:
+        return ""
+    each = "; ".join(f"first paint {run['observed_fcp_ms']:.0f} ms, DOMContentLoaded {run['observed_dcl_ms']:.0f} ms, "
+                     f"LCP {run['lcp_ms']:.0f} ms" for run in late)
+    return f"    first frame held back in {len(late)} of {len(runs)} run(s) (observed): {each}"
 
 
 def diagnosis(report: dict) -> str:
@@ -125,6 +146,8 @@ def main() -> int:
                       f"{row['cls']:6.3f} {row['accessibility']:5.2f} {row['best-practices']:5.2f} {row['seo']:5.2f} "
                       f"{row['elements']:8d} {row['raw_kb']:7.0f} {row['gzip_kb']:7.0f}"
                       f"{'  misses: ' + ', '.join(missed) if missed else ''}", flush=True)
+                if held_back(runs):
+                    print(held_back(runs), flush=True)
                 if args.diagnose:
                     print(diagnosis(reports[0]), flush=True)
         finally:
