@@ -428,3 +428,45 @@ def test_lists_and_tables_far_down_are_marked_with_their_estimated_height():
     line, padding = 0.64 * 16 * 1.6, 2 * 0.9375 * 0.64 * 16
     height = math.ceil((1 * line + padding + 8) + 2 * (3 * line + padding + 8))
     assert far_table.startswith(f'<table data-below-first-screens style="--estimated-height: {height}px">'), far_table
+
+
+SEARCHED_CODE = '''Text before.
+
+```python
+def score(theta, action):
+    """Two lines
+
+    with a blank one."""
+    if action < 0:  # <not a tag>
+        return -theta & 1
+    return theta
+```
+
+    an indented block
+'''
+
+
+def indexed(page_html: str) -> list[tuple[str, str]]:
+    """What Material's search plugin keeps of a page: each section's title and text."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(page_html)
+    parser.close()
+    return [("".join(section.title), "".join(section.text)) for section in parser.data]
+
+
+def test_the_search_plugin_reads_plain_code_as_it_read_the_highlighted_code():
+    import markdown
+    import search_code
+
+    highlighted = markdown.markdown(SEARCHED_CODE, extensions=["pymdownx.highlight", "pymdownx.superfences"],
+                                    extension_configs={"pymdownx.highlight": {"anchor_linenums": True,
+                                                                              "pygments_lang_class": True}})
+    assert highlighted.count('class="kn"') + highlighted.count('class="k"') >= 3   # highlighted, with line anchors
+    store: list[str] = []
+    swapped = search_code.swap_code(highlighted, store)
+    assert len(store) == 2 and "<span" not in swapped and "__codelineno" not in swapped
+    assert indexed(swapped) == indexed(highlighted)
+    assert search_code.restore_code(swapped, store) == highlighted
+    assert search_code.swap_code("<pre>plain text</pre>", store) == "<pre>plain text</pre>"   # nothing to gain
