@@ -17,9 +17,10 @@ Run: python benchmarks/lighthouse_pages.py SITE_DIR [--runs 3] [--pages policy-g
 
 A run whose first frame comes long after DOMContentLoaded is named under its page: Lighthouse's LCP is
 simulated from the order of what it observed, so a first paint held back puts the bundle's evaluation
-before it and moves the simulated LCP by about a second (2.3 -> 3.7 s). In the traces of such runs every
-process of the browser was idle until the frame came (0.5 -> 1.15 s): a stall of the measuring browser,
-not of the page. A median of three runs (--runs 3) is the figure to compare.
+before it and moves the simulated LCP by about a second (2.3 -> 3.7 s). In a trace of such a run no
+process of the browser ran a task until the frame came (0.5 -> 1.15 s): the page was ready and waited.
+The cause is not known (Chinese pages are held back far more often). A median of three runs (--runs 3)
+is the figure to compare.
 """
 import argparse
 import gzip
@@ -146,8 +147,9 @@ def main() -> int:
                       f"{row['cls']:6.3f} {row['accessibility']:5.2f} {row['best-practices']:5.2f} {row['seo']:5.2f} "
                       f"{row['elements']:8d} {row['raw_kb']:7.0f} {row['gzip_kb']:7.0f}"
                       f"{'  misses: ' + ', '.join(missed) if missed else ''}", flush=True)
-                if held_back(runs):
-                    print(held_back(runs), flush=True)
+                late = held_back(runs)
+                if late:
+                    print(late, flush=True)
                 if args.diagnose:
                     print(diagnosis(reports[0]), flush=True)
         finally:

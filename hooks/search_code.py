@@ -25,7 +25,7 @@ _blocks: dict[str, list[str]] = {}  # page URL -> the code blocks swapped out of
 def plain(block: re.Match, store: list[str]) -> str:
     """The block as the search plugin reads it: <pre><code>text</code></pre>, its highlighted HTML kept."""
     inside = block.group(2)
-    if "<" not in inside:
+    if "<" not in inside or "data-search-" in block.group(1):  # nothing to gain, or the plugin's own marks
         return block.group(0)
     store.append(block.group(0))
     code = "<code>" if "<code" in inside else ""

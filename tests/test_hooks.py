@@ -470,3 +470,5 @@ def test_the_search_plugin_reads_plain_code_as_it_read_the_highlighted_code():
     assert indexed(swapped) == indexed(highlighted)
     assert search_code.restore_code(swapped, store) == highlighted
     assert search_code.swap_code("<pre>plain text</pre>", store) == "<pre>plain text</pre>"   # nothing to gain
+    marked = '<pre data-search-exclude="x"><code><span>a</span></code></pre>'
+    assert search_code.swap_code(marked, store) == marked   # left to the plugin, which reads and drops its marks
