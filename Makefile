@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install fonts browser serve site test test-fast bench bench-pages clean
+.PHONY: install fonts browser serve site test test-fast bench bench-pages bench-suite clean
 
 # Re-install only when a pin changes.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -48,6 +48,10 @@ bench: install
 # Lighthouse's mobile run on every page of both languages, served with gzip (SITE=dir: a built site).
 bench-pages: install browser
 	$(BIN)/python benchmarks/lighthouse_pages.py $(if $(SITE),$(SITE),--build)
+
+# The suite at an earlier revision and now, in turns (BEFORE=commit; ROUNDS=2 by default).
+bench-suite: install browser
+	$(BIN)/python benchmarks/suite_time.py --before $(or $(BEFORE),$(error set BEFORE=<commit>)) --rounds $(or $(ROUNDS),2)
 
 clean:
 	rm -rf site .cache test-results
