@@ -25,10 +25,16 @@ TERMS = {
     "vanilla": ("朴素", r"(?<!朴素（)(?<!朴素的（)vanilla|原始估计量|原始策略梯度"),  # 朴素（vanilla） at first use
     "naive average": ("直接平均", r"朴素平均|错误的朴素"),        # 朴素 is taken by "vanilla"
     "standard error": ("标准误差", r"标准误(?!差)"),
+    "horizon": ("回合长度", r"时间跨度"),
+    "actor-critic": ("演员-评论家", r"(?<!演员-评论家（)(?<!演员-评论家\*\*（)(?<!soft )actor-critic"),   # a method's own name stays
+    "clip (PPO)": ("裁剪", r"截断(?=（clip）)|截断的比率|(?<=PPO 的)截断|(?<=去掉)截断"),  # 截断 is truncation
+    "performance difference": ("性能差异", r"性能差分"),       # 差分 is a finite difference
+    "backward induction": ("逆向归纳", r"逆推"),
+    "reward": ("奖励", r"报酬|支付"),
 }
 VARIANT = {concept: re.compile(pattern, re.I) for concept, (_, pattern) in TERMS.items()}
 # the terms a reader may want to look up (the other two are phrases of one page)
-GLOSSARY_CONCEPTS = ("episode", "one-hot", "vanilla", "standard error")
+GLOSSARY_CONCEPTS = ("episode", "one-hot", "vanilla", "standard error", "actor-critic", "performance difference")
 
 NOT_PROSE = re.compile(
     r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$"   # fenced code, indented in a box too (and notebook code cells)
