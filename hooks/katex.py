@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from html_regions import PROTECTED, outside_protected  # MkDocs puts hooks/ on sys.path while loading hooks
+from katex_fonts import drawn_characters, write_fonts
 from search_languages import formula_search_text
 
 log = logging.getLogger("mkdocs.hooks.katex")
@@ -39,6 +40,10 @@ MATHJAX_LOADER = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax config
 
 _renderer: subprocess.Popen | None = None
 _rendered: dict[tuple[str, bool], str] = {}  # survives rebuilds under `mkdocs serve`
+# What the formulas of both languages draw (the i18n plugin builds them one after the other in this
+# process), for the fonts written after the build. Under `mkdocs serve` it only grows: a character no
+# formula draws any more keeps its glyph until the server restarts.
+_drawn: set[str] = set()
 
 
 def _start_renderer() -> subprocess.Popen:
@@ -90,6 +95,7 @@ class _Errors(list):
         except ValueError as error:
             self.append(f"{error}\n      TeX: {tex.strip()}")
             return ""
+        _drawn.update(drawn_characters(rendered))
         if display:
             rendered = self.anchor(tex, rendered)
         return f"<!--katex-->{rendered}<!--/katex-->" if marked else rendered  # marks: see on_page_context
@@ -174,15 +180,19 @@ def on_post_page(output: str, page, config) -> str:
     return PLACEHOLDER.sub(lambda match: formulas[int(match.group(1))], output)
 
 
+@event_priority(-110)  # after mkdocs-static-i18n (-100) has built the other language: every formula is in
 def on_post_build(config) -> None:
-    """Copy KaTeX's stylesheet and fonts into the site: the pages never ask another origin for them."""
+    """KaTeX's stylesheet and fonts in the site (the pages never ask another origin for them); the fonts
+    with only the glyphs the formulas draw (hooks/katex_fonts.py)."""
     target = Path(config["site_dir"]) / "assets" / "katex"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
-    fonts = target / "fonts"
-    fonts.mkdir(exist_ok=True)
-    for font in (KATEX_DIST / "fonts").glob("*.woff2"):  # every browser that runs Material reads woff2
-        shutil.copy2(font, fonts / font.name)
+    try:
+        sizes = write_fonts(_drawn, target / "fonts")
+    except ImportError as error:   # fontTools writes woff2 with brotli: both are in requirements.lock
+        raise PluginError(f"cannot write KaTeX's fonts: {error}; run `make install`") from error
+    before, after = (sum(size[i] for size in sizes.values()) for i in (0, 1))
+    log.debug(f"KaTeX fonts: {len(_drawn)} characters drawn, {before // 1024} KB -> {after // 1024} KB")
 
 
 def on_shutdown() -> None:

@@ -472,3 +472,42 @@ def test_the_search_plugin_reads_plain_code_as_it_read_the_highlighted_code():
     assert search_code.swap_code("<pre>plain text</pre>", store) == "<pre>plain text</pre>"   # nothing to gain
     marked = '<pre data-search-exclude="x"><code><span>a</span></code></pre>'
     assert search_code.swap_code(marked, store) == marked   # left to the plugin, which reads and drops its marks
+
+
+def test_a_formula_draws_the_text_of_its_html_half_and_not_its_mathml():
+    import katex_fonts
+
+    formula = ('<span class="katex"><span class="katex-mathml"><math><mi>ω</mi><annotation>\\omega</annotation></math></span>'
+               '<span class="katex-html" aria-hidden="true"><span class="base"><span class="mord mathnormal">θ</span>'
+               '<span class="mrel">&lt;</span><svg><path d="M0 0"/></svg><span class="mord">∑</span></span></span></span>')
+    assert katex_fonts.drawn_characters(formula) == {"θ", "<", "∑"}
+    assert katex_fonts.drawn_characters("<span>no formula</span>") == set()
+
+
+def test_cut_down_fonts_keep_katex_own_glyphs_for_what_is_drawn_and_drop_the_rest(tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    import katex_fonts
+
+    monkeypatch.setattr(katex_fonts, "CACHE", tmp_path / "cache")
+    sizes = katex_fonts.write_fonts({"∑", "⋮"}, tmp_path / "fonts")
+    assert sizes["KaTeX_Size1-Regular.woff2"][1] < sizes["KaTeX_Size1-Regular.woff2"][0]
+    original = TTFont(katex_fonts.KATEX / "dist" / "fonts" / "KaTeX_Size1-Regular.woff2")
+    cut = TTFont(tmp_path / "fonts" / "KaTeX_Size1-Regular.woff2")
+    kept = katex_fonts.kept_codepoints({"∑", "⋮"})
+    assert set(cut.getBestCmap()) == set(original.getBestCmap()) & kept   # ∑, ( and [ kept; ∏, ⨀ not
+    assert ord("∏") in original.getBestCmap() and ord("∏") not in cut.getBestCmap()
+    for codepoint in (ord("∑"), ord("(")):   # KaTeX's own outline, hinting and advance
+        before, after = (font["glyf"][font.getBestCmap()[codepoint]] for font in (original, cut))
+        before.expand(original["glyf"])
+        after.expand(cut["glyf"])
+        assert list(before.coordinates) == list(after.coordinates) and before.program.getBytecode() == after.program.getBytecode()
+        assert original["hmtx"][original.getBestCmap()[codepoint]] == cut["hmtx"][cut.getBestCmap()[codepoint]]
+    # Greek is kept whole in every font (why: hooks/katex_fonts.py)
+    assert ord("ω") in TTFont(tmp_path / "fonts" / "KaTeX_Math-Italic.woff2").getBestCmap()
+
+    # A second build with the same characters takes the fonts from the cache, byte for byte.
+    monkeypatch.setattr(katex_fonts.cache_tools, "write_atomically", lambda *args: pytest.fail("subset again"))
+    again = katex_fonts.write_fonts({"⋮", "∑"}, tmp_path / "again")
+    assert again == sizes
+    assert (tmp_path / "again" / "KaTeX_Size1-Regular.woff2").read_bytes() == (tmp_path / "fonts" / "KaTeX_Size1-Regular.woff2").read_bytes()

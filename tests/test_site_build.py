@@ -1,6 +1,7 @@
 """The foundation: strict build, twins, build-time KaTeX, nothing from another origin, clear failures."""
 from __future__ import annotations
 
+import html
 import re
 import sys
 from pathlib import Path
@@ -115,6 +116,46 @@ def test_katex_stylesheet_and_fonts_are_in_the_site(site_build):
     assert missing == []
     for lang_page in ("index.html", "zh/index.html"):
         assert "assets/katex/katex.min.css" in (site_build.site / lang_page).read_text(encoding="utf-8")
+
+
+# A formula's HTML half, read token by token to its closing tag (KaTeX nests spans; svg has no text).
+KATEX_HTML_TOKEN = re.compile(r"<span\b[^>]*>|</span>|<[^>]*>|[^<]+")
+
+
+def drawn_on(page: str) -> set[str]:
+    """Every character the HTML halves of the page's formulas draw (its MathML halves are not drawn)."""
+    drawn, start = set(), page.find('<span class="katex-html"')
+    while start >= 0:
+        depth = 0
+        for token in KATEX_HTML_TOKEN.finditer(page, start):
+            text = token.group()
+            depth += text.startswith("<span") - (text == "</span>")
+            if depth == 0:
+                break
+            if not text.startswith("<"):
+                drawn.update(html.unescape(text))
+        start = page.find('<span class="katex-html"', token.end())
+    return drawn
+
+
+def test_every_character_a_formula_draws_keeps_its_katex_glyph(site_build):
+    """The site serves KaTeX's fonts cut down (hooks/katex_fonts.py): each character that a formula of
+    either language draws and that one of KaTeX's own fonts has is in that font as served."""
+    from fontTools.ttLib import TTFont
+
+    served = site_build.site / "assets" / "katex" / "fonts"
+    fonts = {font.name: (set(TTFont(font).getBestCmap()), set(TTFont(served / font.name).getBestCmap()))
+             for font in sorted((ROOT / "node_modules" / "katex" / "dist" / "fonts").glob("*.woff2"))}
+    missing, drawn_anywhere = [], set()
+    for path in sorted(site_build.site.rglob("*.html")):
+        drawn = {ord(character) for character in drawn_on(path.read_text(encoding="utf-8"))}
+        drawn_anywhere |= drawn
+        for name, (katex_own, cut) in fonts.items():
+            missing += [f"{path.relative_to(site_build.site)}: {chr(c)!r} (U+{c:04X}) not in {name}" for c in sorted(drawn & katex_own - cut)]
+    assert missing == []
+    assert {ord("θ"), ord("∑"), ord("∇")} <= drawn_anywhere   # the scan found the formulas
+    amsr, main = fonts["KaTeX_AMS-Regular.woff2"], fonts["KaTeX_Main-Regular.woff2"]
+    assert len(amsr[1]) < len(amsr[0]) / 2 and len(main[1]) < len(main[0])   # and the fonts are cut down
 
 
 def test_a_malformed_formula_fails_the_build_naming_page_and_tex(project_copy, tmp_path):
