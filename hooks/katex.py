@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from html_regions import PROTECTED, outside_protected  # MkDocs puts hooks/ on sys.path while loading hooks
-from katex_fonts import drawn_characters, write_fonts
+from katex_fonts import drawn_characters, drawn_text, write_fonts
 from search_languages import formula_search_text
 
 log = logging.getLogger("mkdocs.hooks.katex")
@@ -89,7 +89,7 @@ class _Errors(list):
         super().__init__()
         self.equation_ids: set[str] = set()
 
-    def render(self, tex: str, display: bool, marked: bool = True) -> str:
+    def render(self, tex: str, display: bool) -> str:
         try:
             rendered = render(tex, display)
         except ValueError as error:
@@ -98,7 +98,7 @@ class _Errors(list):
         _drawn.update(drawn_characters(rendered))
         if display:
             rendered = self.anchor(tex, rendered)
-        return f"<!--katex-->{rendered}<!--/katex-->" if marked else rendered  # marks: see on_page_context
+        return f"<!--katex-->{rendered}<!--/katex-->"  # marks: see on_page_context
 
     def anchor(self, tex: str, rendered: str) -> str:
         """`\\tag{D5}` makes the display a link target, `#D5` (the first display with that tag on a page)."""
@@ -133,8 +133,33 @@ TOC_MATH = re.compile(r"\\\((?P<tex>.*?)\\\)", re.S)
 def render_toc(items, errors: _Errors) -> None:
     """Headings with math: the table of contents gets the same KaTeX HTML as the heading."""
     for item in items:
-        item.title = TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False, marked=False), item.title)
+        title = TOC_MATH.sub(lambda m: errors.render(html.unescape(m.group("tex")), False), item.title)
+        item.title = keep_punctuation_with_formula(title).replace("<!--katex-->", "").replace("<!--/katex-->", "")
         render_toc(item.children, errors)
+
+
+# Chromium may break a line right after a formula (each of KaTeX's pieces is an inline-block), before the
+# comma or full stop that follows it, which then starts the next line: "，下面的图…" under "…精确的 J". A
+# short formula of one piece goes into a nowrap box with the punctuation after it. A formula of several
+# pieces is left alone (the box would also stop its own line breaks, which a long formula needs on a
+# phone), and so is a long one: a box wider than what is left of a phone's line would stick out of it.
+TRAILING_PUNCTUATION = "，。、；：？！）」』】》〉”’…,.;:!?)"
+FORMULA_THEN_PUNCTUATION = re.compile(
+    r'(?P<formula>(?P<arithmatex><span class="arithmatex">)?<!--katex-->(?P<katex>(?:(?!<!--/katex-->).)*)<!--/katex-->'
+    rf'(?(arithmatex)</span>))(?P<punctuation>[{re.escape(TRAILING_PUNCTUATION)}]+)', re.S)
+PIECE = re.compile(r'class="(?:katex-)?base"')
+SHORT = 12   # characters drawn: about 8 em, a third of a phone's line
+
+
+def keep_punctuation_with_formula(html_content: str) -> str:
+    def keep(match: re.Match) -> str:
+        formula = match.group("katex")
+        if formula.startswith('<span class="katex-display"') or len(PIECE.findall(formula)) != 1 \
+                or len(drawn_text(formula)) > SHORT:
+            return match.group(0)
+        return f'<span class="katex-nowrap">{match.group("formula")}{match.group("punctuation")}</span>'
+
+    return FORMULA_THEN_PUNCTUATION.sub(keep, html_content)
 
 
 def on_page_content(html_content: str, page, config, files) -> str:
@@ -150,7 +175,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
     if errors or leftover:
         details = "\n  - ".join(errors) if errors else "unrendered display math ($$) left in the page"
         raise PluginError(f"KaTeX could not render math in docs/{page.file.src_path}:\n  - {details}")
-    return html_content
+    return keep_punctuation_with_formula(html_content)
 
 
 # Material's search plugin parses every page's HTML tag by tag, in Python; KaTeX writes a dozen

@@ -30,13 +30,15 @@ TAG = re.compile(r"<[^>]*>")
 
 
 @functools.lru_cache(maxsize=None)
-def drawn_characters(formula_html: str) -> frozenset[str]:
-    """The characters one rendered formula draws: the text of KaTeX's HTML half. Its MathML half, for
-    screen readers, comes first and is never drawn."""
+def drawn_text(formula_html: str) -> str:
+    """What one rendered formula draws: the text of KaTeX's HTML half. Its MathML half, for screen
+    readers, comes first and is never drawn."""
     start = formula_html.find(HTML_HALF)
-    if start < 0:
-        return frozenset()
-    return frozenset(html.unescape(TAG.sub("", formula_html[start:])))
+    return "" if start < 0 else html.unescape(TAG.sub("", formula_html[start:]))
+
+
+def drawn_characters(formula_html: str) -> frozenset[str]:
+    return frozenset(drawn_text(formula_html))
 
 
 def kept_codepoints(characters) -> set[int]:

@@ -511,3 +511,17 @@ def test_cut_down_fonts_keep_katex_own_glyphs_for_what_is_drawn_and_drop_the_res
     again = katex_fonts.write_fonts({"⋮", "∑"}, tmp_path / "again")
     assert again == sizes
     assert (tmp_path / "again" / "KaTeX_Size1-Regular.woff2").read_bytes() == (tmp_path / "fonts" / "KaTeX_Size1-Regular.woff2").read_bytes()
+
+
+def test_punctuation_after_a_formula_of_one_piece_stays_on_its_line():
+    one = '<!--katex--><span class="katex"><span class="katex-html"><span class="katex-base">J</span></span></span><!--/katex-->'
+    two = one.replace('<span class="katex-base">J</span>', '<span class="katex-base">J=</span><span class="katex-base">1</span>')
+    display = one.replace('<span class="katex">', '<span class="katex-display" id="D1"><span class="katex">')
+    marked = katex.keep_punctuation_with_formula
+    assert marked(f'<p>精确的 <span class="arithmatex">{one}</span>，下面</p>') == \
+        f'<p>精确的 <span class="katex-nowrap"><span class="arithmatex">{one}</span>，</span>下面</p>'
+    assert marked(f"<p>of {one}, and</p>") == f'<p>of <span class="katex-nowrap">{one},</span> and</p>'   # a notebook's
+    assert marked(f"<p><em>{one}</em>, and</p>") == f"<p><em>{one}</em>, and</p>"   # an element's end is not the formula's
+    long = one.replace(">J<", ">(0.333945, 0.145221)<")   # one piece, but wider than a third of a phone's line
+    for unchanged in (f"<p>{two}，下面</p>", f"{display}.", f"<p>{one} 下面</p>", f"<p>{long}，下面</p>"):
+        assert marked(unchanged) == unchanged
