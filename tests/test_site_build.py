@@ -118,23 +118,27 @@ def test_katex_stylesheet_and_fonts_are_in_the_site(site_build):
         assert "assets/katex/katex.min.css" in (site_build.site / lang_page).read_text(encoding="utf-8")
 
 
-# A formula's HTML half, read token by token to its closing tag (KaTeX nests spans; svg has no text).
-KATEX_HTML_TOKEN = re.compile(r"<span\b[^>]*>|</span>|<[^>]*>|[^<]+")
+# KaTeX nests spans (and svg, which has no text): an element is read tag by tag to its closing tag.
+SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
+
+
+def element_end(page: str, start: int) -> int:
+    """Where the span element that starts at `start` ends."""
+    depth = 0
+    for tag in SPAN_TAG.finditer(page, start):
+        depth += 1 if tag.group() != "</span>" else -1
+        if depth == 0:
+            return tag.end()
+    raise ValueError(f"no closing tag for the span at {start}")
 
 
 def drawn_on(page: str) -> set[str]:
     """Every character the HTML halves of the page's formulas draw (its MathML halves are not drawn)."""
     drawn, start = set(), page.find('<span class="katex-html"')
     while start >= 0:
-        depth = 0
-        for token in KATEX_HTML_TOKEN.finditer(page, start):
-            text = token.group()
-            depth += text.startswith("<span") - (text == "</span>")
-            if depth == 0:
-                break
-            if not text.startswith("<"):
-                drawn.update(html.unescape(text))
-        start = page.find('<span class="katex-html"', token.end())
+        end = element_end(page, start)
+        drawn.update(html.unescape(re.sub(r"<[^>]*>", "", page[start:end])))
+        start = page.find('<span class="katex-html"', end)
     return drawn
 
 
@@ -162,12 +166,7 @@ def formulas_on(page: str):
     """(start, end) of each formula of the page: its `katex` element, or the arithmatex box around it."""
     start = page.find('<span class="katex">')
     while start >= 0:
-        depth = 0
-        for token in KATEX_HTML_TOKEN.finditer(page, start):
-            depth += token.group().startswith("<span") - (token.group() == "</span>")
-            if depth == 0:
-                break
-        end = token.end()
+        end = element_end(page, start)
         if page.endswith('<span class="arithmatex">', 0, start):
             start, end = start - len('<span class="arithmatex">'), end + len("</span>")
         yield start, end
