@@ -1,5 +1,5 @@
-"""One Chinese term per concept: every zh page, the zh code notes and the Chinese text of the figures and
-tables drawn at build time use the term the zh glossary gives, never a variant a reader could take for
+"""One Chinese term per concept: every zh page, the zh code notes, the Chinese names the en glossary gives
+and the Chinese text of the figures and tables drawn at build time use the term the zh glossary gives, never a variant a reader could take for
 a second concept.
 
 Only prose is searched: display and inline math, code blocks and inline code keep their symbols
@@ -76,6 +76,8 @@ def zh_texts() -> dict[str, str]:
     notes = (ZH / ".code-notes.yml").read_text(encoding="utf-8")
     texts["docs/zh/.code-notes.yml"] = "\n".join(line.split(":", 2)[-1] for line in notes.splitlines()
                                                 if not line.lstrip().startswith("#"))   # values, not keys
+    english_glossary = (ROOT / "docs" / "en" / "glossary.md").read_text(encoding="utf-8")   # each entry's Chinese name
+    texts["docs/en/glossary.md (中文：)"] = "\n".join(line for line in english_glossary.splitlines() if line.startswith("中文："))
     for path in sorted([*SNIPPETS.glob("*.py"), *(ROOT / "page_results").glob("*.py")]):
         if strings := zh_figure_text(path):
             texts[f"snippets/{path.name} (TEXT['zh'])"] = "\n".join(strings)
