@@ -1,6 +1,6 @@
 """One Chinese term per concept: every zh page, the zh code notes, the Chinese names the en glossary gives
-and the Chinese text of the figures and tables drawn at build time use the term the zh glossary gives, never a variant a reader could take for
-a second concept.
+and the Chinese text of the figures and tables drawn at build time use the term the zh glossary gives,
+never a variant a reader could take for a second concept.
 
 Only prose is searched: display and inline math, code blocks and inline code keep their symbols
 (`g_{\\text{vanilla}}`, a script's printed output, `vanilla_variance.py`).
